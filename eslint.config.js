@@ -1,0 +1,23 @@
+import js from '@eslint/js'
+import prettier from 'eslint-config-prettier'
+import tseslint from 'typescript-eslint'
+
+export default tseslint.config(
+  {ignores: ['lib/**', 'node_modules/**', 'test/fixtures/**', 'oclif.manifest.json']},
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: {globals: {process: 'readonly', console: 'readonly', URL: 'readonly'}},
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', {argsIgnorePattern: '^_', varsIgnorePattern: '^_'}],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "Property[key.name='shell'][value.value=true]",
+          message: 'Nothing goes through a shell: pass an argv array to execa.',
+        },
+      ],
+    },
+  },
+  prettier,
+)

@@ -1,0 +1,42 @@
+import {type Certificate} from '../certs/certificate.js'
+import {showFingerprint} from '../certs/fingerprint.js'
+import {type Authority} from '../sources/acquire.js'
+import {type RootSet} from './os-roots.js'
+
+/** The team's certificates in trust order: anchors, then the intermediates that came with them. */
+export function teamCertificates(authorities: Authority[]): Array<{authority: string; cert: Certificate}> {
+  return authorities.flatMap((authority) =>
+    [...authority.anchors, ...authority.intermediates].map((cert) => ({authority: authority.name, cert})),
+  )
+}
+
+/** The CA-only file (for variables that extend the default roots, such as NODE_EXTRA_CA_CERTS). */
+export function renderTeamCa(authorities: Authority[]): string {
+  const lines = ['# dev-certs: team certificate authorities. Generated; `dev certs refresh` rewrites it.\n']
+  for (const {authority, cert} of teamCertificates(authorities)) {
+    lines.push(`# ${authority}: ${comment(cert.subject)} ${showFingerprint(cert.fingerprint)}\n`, cert.pem)
+  }
+
+  return lines.join('')
+}
+
+/**
+ * The combined bundle (for variables that replace the default roots): every public root, then the team CAs.
+ * A team CA that is already among the OS roots (after an OS install) is written once, so the content does
+ * not change when the OS store does.
+ */
+export function renderBundle(roots: RootSet, authorities: Authority[]): string {
+  const team = teamCertificates(authorities)
+  const teamPrints = new Set<string>(team.map(({cert}) => cert.fingerprint))
+  const parts = [`# dev-certs: public roots from ${roots.origin}, then the team CAs. Generated; do not edit.\n`]
+  for (const [i, block] of roots.blocks.entries()) {
+    if (!teamPrints.has(roots.fingerprints[i])) parts.push(block)
+  }
+
+  parts.push(renderTeamCa(authorities))
+  return parts.join('')
+}
+
+function comment(text: string): string {
+  return text.replaceAll(/[^\x20-\x7e]/g, '?')
+}

@@ -1,0 +1,57 @@
+import {createHash} from 'node:crypto'
+import {readFile} from 'node:fs/promises'
+import {rootCertificates} from 'node:tls'
+
+import {type Fingerprint} from '../certs/fingerprint.js'
+import {logger} from '../system/log.js'
+
+const log = logger('bundle')
+
+/** Where each family keeps its extracted PEM bundle, most common first (the list Go also uses). */
+export const OS_BUNDLE_PATHS = [
+  '/etc/ssl/certs/ca-certificates.crt',
+  '/etc/pki/tls/certs/ca-bundle.crt',
+  '/etc/ssl/ca-bundle.pem',
+  '/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem',
+  '/etc/ssl/cert.pem',
+]
+
+export interface RootSet {
+  /** One PEM block per root, normalised to LF. */
+  blocks: string[]
+  fingerprints: Fingerprint[]
+  /** The file they came from, or "node:tls" for Node's bundled Mozilla roots. */
+  origin: string
+}
+
+/** The public roots for the combined bundle: the OS bundle where there is one, else Node's Mozilla copy. */
+export async function readOsRoots(env: NodeJS.ProcessEnv = process.env): Promise<RootSet> {
+  const candidates = env.DEV_CERTS_OS_BUNDLE ? [env.DEV_CERTS_OS_BUNDLE] : OS_BUNDLE_PATHS
+  for (const path of candidates) {
+    const text = await readFile(path, 'utf8').catch(() => undefined)
+    if (!text) continue
+    const blocks = splitPem(text)
+    if (blocks.length === 0) continue
+    log('public roots: %d from %s', blocks.length, path)
+    return {blocks, fingerprints: blocks.map((block) => pemFingerprint(block)), origin: path}
+  }
+
+  log('public roots: no OS bundle, using %d roots bundled with Node', rootCertificates.length)
+  const blocks = rootCertificates.map((pem) => normalise(pem))
+  return {blocks, fingerprints: blocks.map((block) => pemFingerprint(block)), origin: 'node:tls'}
+}
+
+export function splitPem(text: string): string[] {
+  const blocks = text.replaceAll('\r', '').match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g)
+  return (blocks ?? []).map((block) => normalise(block))
+}
+
+export function pemFingerprint(block: string): Fingerprint {
+  const body = block.replace(/-----(BEGIN|END) CERTIFICATE-----/g, '').replaceAll(/\s/g, '')
+  const hex = createHash('sha256').update(Buffer.from(body, 'base64')).digest('hex').toUpperCase()
+  return hex.match(/../g)!.join(':') as Fingerprint
+}
+
+function normalise(block: string): string {
+  return block.trim().replaceAll('\r', '') + '\n'
+}

@@ -1,0 +1,64 @@
+import {Command, Flags} from '@oclif/core'
+
+import {runSetup, type SetupReport} from '../../plan/setup-run.js'
+import {failWith, printManual, printWarnings} from '../../present.js'
+
+export default class CertsSetup extends Command {
+  static override description = `Acquires each authority in .devcerts.json, checks it against its pinned SHA-256 fingerprints, \
+trusts it in the OS store, and writes the CA files and env files that make Python, Node, curl and git verify it.
+
+Exit codes: 0 done or nothing to do; 1 error (nothing written); 3 admin steps left (printed).`
+  static override enableJsonFlag = true
+  static override examples = [
+    '<%= config.bin %> <%= command.id %>',
+    '<%= config.bin %> <%= command.id %> --dry-run',
+    '<%= config.bin %> <%= command.id %> --no-system --shell-profile',
+  ]
+  static override flags = {
+    config: Flags.string({description: 'path to the team config (default: .devcerts.json searched upward)'}),
+    'dry-run': Flags.boolean({description: 'print the exact plan (files, commands) and change nothing'}),
+    'shell-profile': Flags.boolean({description: 'add one marked line to ~/.bashrc or ~/.zshrc that sources env.sh'}),
+    system: Flags.boolean({allowNo: true, default: true, description: 'install into the OS trust store (--no-system skips it)'}),
+    yes: Flags.boolean({char: 'y', description: 'do not ask; run admin steps through sudo when possible'}),
+  }
+  static override summary = 'Trust the team CA on this machine, with verification on.'
+
+  async run(): Promise<SetupReport> {
+    const {flags} = await this.parse(CertsSetup)
+    const quiet = this.jsonEnabled()
+    const progress = (line: string) => quiet || this.logToStderr(`  ${line}`)
+    const report = await runSetup({
+      configFile: flags.config,
+      cwd: process.cwd(),
+      dataDir: this.config.dataDir,
+      dryRun: flags['dry-run'],
+      interactive: !flags.yes && Boolean(process.stdin.isTTY && process.stderr.isTTY),
+      progress,
+      shellProfile: flags['shell-profile'],
+      system: flags.system,
+    }).catch((error: unknown) => failWith(this, error))
+    if (!quiet) {
+      printWarnings(this, report.warnings)
+      for (const note of report.notes) this.logToStderr(`  ${note}`)
+      this.log(summary(report))
+      printManual(this, report.manualCommands)
+    }
+
+    process.exitCode = report.exitCode
+    return report
+  }
+}
+
+function summary(report: SetupReport): string {
+  const names = report.authorities.map((a) => a.name).join(', ')
+  switch (report.status) {
+    case 'admin-steps-left':
+      return `Set up ${names} for this user; the admin steps below are left to run.`
+    case 'changed':
+      return `Set up ${names}: ${report.steps.length} change(s). Env: ${report.files.env}, ${report.files.envSh}`
+    case 'dry-run':
+      return `Dry run: ${report.steps.length} step(s) above would run; nothing was changed.`
+    case 'up-to-date':
+      return `Nothing to do: ${names} already set up.`
+  }
+}

@@ -1,0 +1,46 @@
+import {readFile} from 'node:fs/promises'
+import {dirname, join, resolve} from 'node:path'
+
+import {DevCertsError} from '../system/errors.js'
+import {logger} from '../system/log.js'
+import {parseTeamConfig} from './parse.js'
+import {CONFIG_FILE, type TeamConfig} from './team-config.js'
+
+const log = logger('config')
+
+/** Finds `.devcerts.json` by searching up from `cwd`; returns undefined when there is none. */
+export async function findConfigFile(cwd: string): Promise<string | undefined> {
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+    const candidate = join(dir, CONFIG_FILE)
+    const found = await readFile(candidate).then(
+      () => true,
+      () => false,
+    )
+    if (found) {
+      log('found %s', candidate)
+      return candidate
+    }
+
+    if (dirname(dir) === dir) return undefined
+  }
+}
+
+export async function loadTeamConfig(options: {configFile?: string; cwd: string}): Promise<TeamConfig> {
+  const path = options.configFile ? resolve(options.cwd, options.configFile) : await findConfigFile(options.cwd)
+  if (!path) {
+    throw new DevCertsError('NO_CONFIG', `No ${CONFIG_FILE} found in ${options.cwd} or any parent directory.`, {
+      fix: `Create ${CONFIG_FILE} at the project root (see the README), or pass --config FILE.`,
+    })
+  }
+
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (error) {
+    throw new DevCertsError('NO_CONFIG', `Cannot read the config ${path}: ${(error as Error).message}.`, {
+      fix: 'Check the path given to --config.',
+    })
+  }
+
+  return parseTeamConfig(text, path)
+}

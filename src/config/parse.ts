@@ -1,0 +1,180 @@
+import {isIP} from 'node:net'
+import {dirname, isAbsolute, resolve} from 'node:path'
+
+import {type Fingerprint, parsePin} from '../certs/fingerprint.js'
+import {ConfigError, suggest} from './config-error.js'
+import {type AuthorityConfig, isNetworkSource, type SourceSpec, type TeamConfig} from './team-config.js'
+
+const TOP_KEYS = ['$schema', 'authorities', 'env'] as const
+const AUTHORITY_KEYS = ['name', 'source', 'fingerprints', 'hosts'] as const
+const ENV_KEYS = ['file'] as const
+const NAME = /^[A-Za-z0-9._-]+$/
+
+/** Parses and validates the text of a team config. Every error names the file, the key and the fix. */
+export function parseTeamConfig(text: string, path: string): TeamConfig {
+  const dir = dirname(path)
+  const raw = parseJson(text.replace(/^\uFEFF/, ''), path)
+  const fail = (where: string, message: string, fix?: string) => new ConfigError(path, where, message, fix)
+  if (!isObject(raw)) throw fail('', 'the top level must be a JSON object with an "authorities" list.')
+  checkKeys(raw, TOP_KEYS, '', path)
+  if (!Array.isArray(raw.authorities) || raw.authorities.length === 0) {
+    throw fail('authorities', 'expected a non-empty list of authorities.', 'See the README for an example config.')
+  }
+
+  const authorities = raw.authorities.map((entry, i) => parseAuthority(entry, `authorities[${i}]`, path, dir))
+  const names = new Set<string>()
+  for (const [i, authority] of authorities.entries()) {
+    if (names.has(authority.name)) throw fail(`authorities[${i}].name`, `the name "${authority.name}" is used twice.`)
+    names.add(authority.name)
+  }
+
+  let envFile = resolve(dir, '.env')
+  if (raw.env !== undefined) {
+    if (!isObject(raw.env)) throw fail('env', 'expected an object such as {"file": ".env"}.')
+    checkKeys(raw.env, ENV_KEYS, 'env', path)
+    if (raw.env.file !== undefined) {
+      if (typeof raw.env.file !== 'string' || !raw.env.file.trim() || raw.env.file.includes('\0')) {
+        throw fail('env.file', 'expected a file path such as ".env".')
+      }
+
+      envFile = resolve(dir, raw.env.file)
+    }
+  }
+
+  return {authorities, dir, env: {file: envFile}, path}
+}
+
+function parseAuthority(entry: unknown, where: string, path: string, dir: string): AuthorityConfig {
+  const fail = (key: string, message: string, fix?: string) => new ConfigError(path, `${where}${key}`, message, fix)
+  if (!isObject(entry)) throw fail('', 'expected an object with "name", "source" and "fingerprints".')
+  checkKeys(entry, AUTHORITY_KEYS, where, path)
+  if (typeof entry.name !== 'string' || !NAME.test(entry.name) || /^\.+$/.test(entry.name)) {
+    throw fail(
+      '.name',
+      `${JSON.stringify(entry.name)} is not a valid name: use only letters, digits, ".", "_" and "-".`,
+      'The name becomes a file name in the trust store, so it may not hold slashes, spaces or shell characters.',
+    )
+  }
+
+  const rawSources = typeof entry.source === 'string' ? [entry.source] : entry.source
+  if (!Array.isArray(rawSources) || rawSources.length === 0 || rawSources.some((s) => typeof s !== 'string')) {
+    throw fail('.source', 'expected a source string or a list of them (file:, tls://, https://, http://, env:).')
+  }
+
+  const sources = rawSources.map((text, i) => parseSource(text as string, `${where}.source${rawSources.length > 1 ? `[${i}]` : ''}`, path, dir))
+  const fingerprints = parsePins(entry.fingerprints, `${where}.fingerprints`, path)
+  const network = sources.find((source) => isNetworkSource(source))
+  if (network && fingerprints.length === 0) {
+    throw fail(
+      '.fingerprints',
+      `the source "${network.text}" is fetched over the network, so at least one pinned SHA-256 fingerprint is required.`,
+      `Run \`dev certs inspect ${network.text}\` from a trusted network, check the fingerprint with the team, ` +
+        'and add it as "fingerprints": ["SHA256:…"].',
+    )
+  }
+
+  return {fingerprints, hosts: parseHosts(entry.hosts, `${where}.hosts`, path), name: entry.name, sources}
+}
+
+export function parseSource(text: string, where: string, path: string, dir: string): SourceSpec {
+  const fail = (message: string) =>
+    new ConfigError(path, where, message, 'Sources look like file:certs/ca.pem, tls://gateway:443, https://pki/ca.crt, env:TEAM_CA.')
+  if (text.startsWith('file:')) {
+    const file = text.slice('file:'.length)
+    if (!file || file.includes('\0')) throw fail(`"${text}" has no file path.`)
+    return {kind: 'file', path: isAbsolute(file) ? file : resolve(dir, file), text}
+  }
+
+  if (text.startsWith('env:')) {
+    const name = text.slice('env:'.length)
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw fail(`"${text}" does not name an environment variable.`)
+    return {kind: 'env', name, text}
+  }
+
+  if (text.startsWith('tls://')) {
+    const url = safeUrl(text.replace(/^tls:/, 'https:'))
+    if (!url || url.pathname.length > 1 || url.search || url.username) throw fail(`"${text}" is not tls://host[:port].`)
+    const host = url.hostname.replace(/^\[(.*)\]$/, '$1')
+    return {host, kind: 'tls', port: url.port ? Number(url.port) : 443, text}
+  }
+
+  if (text.startsWith('https://') || text.startsWith('http://')) {
+    const url = safeUrl(text)
+    if (!url) throw fail(`"${text}" is not a valid URL.`)
+    return {kind: 'url', text, url}
+  }
+
+  throw fail(`"${text}" is not a known source kind.`)
+}
+
+function parsePins(value: unknown, where: string, path: string): Fingerprint[] {
+  if (value === undefined) return []
+  const list = typeof value === 'string' ? [value] : value
+  if (!Array.isArray(list)) throw new ConfigError(path, where, 'expected a list of SHA-256 fingerprints.')
+  return list.map((item, i) => {
+    const pin = typeof item === 'string' ? parsePin(item) : {error: `${JSON.stringify(item)} is not a string.`}
+    if (typeof pin === 'string') return pin
+    throw new ConfigError(path, `${where}[${i}]`, pin.error, 'Pins are SHA-256: "SHA256:AB:CD:…" (64 hex digits).')
+  })
+}
+
+function parseHosts(value: unknown, where: string, path: string): URL[] {
+  if (value === undefined) return []
+  if (!Array.isArray(value)) throw new ConfigError(path, where, 'expected a list of URLs such as "https://gateway.example/".')
+  return value.map((item, i) => {
+    const url = typeof item === 'string' ? safeUrl(item.includes('://') ? item : `https://${item}/`) : undefined
+    if (!url || url.protocol !== 'https:') {
+      throw new ConfigError(path, `${where}[${i}]`, `${JSON.stringify(item)} is not an https:// URL or host name.`)
+    }
+
+    if (isIP(url.hostname.replace(/^\[(.*)\]$/, '$1')) === 0 && !/^[A-Za-z0-9.-]+$/.test(url.hostname)) {
+      throw new ConfigError(path, `${where}[${i}]`, `"${url.hostname}" is not a valid host name.`)
+    }
+
+    return url
+  })
+}
+
+function checkKeys(object: Record<string, unknown>, known: readonly string[], where: string, path: string): void {
+  for (const key of Object.keys(object)) {
+    if (known.includes(key)) continue
+    const guess = suggest(key, known)
+    throw new ConfigError(
+      path,
+      where ? `${where}.${key}` : key,
+      `unknown key "${key}"${guess ? `; did you mean "${guess}"?` : '.'}`,
+      `Known keys here: ${known.filter((k) => k !== '$schema').join(', ')}.`,
+    )
+  }
+}
+
+function parseJson(text: string, path: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch (error) {
+    const message = (error as Error).message
+    const position = /position (\d+)/.exec(message)
+    const {column, line} = position ? lineAndColumn(text, Number(position[1])) : {column: 0, line: 0}
+    const where = line ? `line ${line}, column ${column}` : ''
+    const hint = /,\s*[}\]]/.test(text) ? 'JSON allows no trailing comma after the last item.' : 'Fix the JSON syntax.'
+    throw new ConfigError(path, where, `invalid JSON: ${message.replace(/ in JSON at position \d+.*/, '')}.`, hint)
+  }
+}
+
+function lineAndColumn(text: string, offset: number): {column: number; line: number} {
+  const before = text.slice(0, offset)
+  const line = before.split('\n').length
+  return {column: offset - before.lastIndexOf('\n'), line}
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function safeUrl(text: string): URL | undefined {
+  try {
+    return new URL(text)
+  } catch {
+    return undefined
+  }
+}

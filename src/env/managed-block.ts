@@ -1,0 +1,82 @@
+/**
+ * Our lines inside someone else's file (`.env`, a shell profile), between two marker lines. Every byte outside
+ * the block is kept: BOM, CRLF, quotes, and a missing final newline. Pure text in, text out.
+ *
+ * Appending to a file that does not end in a newline needs one: we add it before our block and leave the block
+ * without a final newline, so the file keeps that shape and removal can restore it exactly.
+ */
+export const BEGIN = '# >>> dev-certs >>> managed block: `dev certs uninstall` removes it'
+export const END = '# <<< dev-certs <<<'
+
+/** Files are edited as latin1 strings (one char per byte) so that no byte sequence can be altered. */
+const BOM_LATIN1 = '\u00ef\u00bb\u00bf'
+
+export interface Located {
+  /** Index just past the block, including its line end when it has one. */
+  end: number
+  /** The block ended at end of file without a line end (so we had added a separator before it). */
+  joined: boolean
+  start: number
+}
+
+export function findBlock(text: string): Located | undefined {
+  let from = 0
+  for (;;) {
+    const start = lineStartOf(text, BEGIN, from)
+    if (start === -1) return undefined
+    const endLine = lineStartOf(text, END, start)
+    const nextBegin = lineStartOf(text, BEGIN, start + BEGIN.length)
+    // A BEGIN without its END (a damaged block) is left alone as user text.
+    if (endLine === -1) return undefined
+    if (nextBegin !== -1 && nextBegin < endLine) {
+      from = nextBegin
+      continue
+    }
+
+    let end = endLine + END.length
+    if (text.startsWith('\r\n', end)) end += 2
+    else if (text[end] === '\n') end += 1
+    return {end, joined: end === text.length && !text.endsWith('\n'), start}
+  }
+}
+
+export function eolOf(text: string): '\n' | '\r\n' {
+  return text.includes('\r\n') ? '\r\n' : '\n'
+}
+
+/** Returns the text with our block holding `lines`: rewritten in place, or appended. */
+export function upsertBlock(text: string, lines: string[]): string {
+  const found = findBlock(text)
+  const eol = eolOf(found ? text.slice(0, found.start) + text.slice(found.end) : text)
+  const body = [BEGIN, ...lines, END].join(eol)
+  if (found) {
+    const tail = found.joined ? '' : eol
+    return text.slice(0, found.start) + body + tail + text.slice(found.end)
+  }
+
+  if (text.length === 0 || text.endsWith('\n')) return text + body + eol
+  return text + eol + body
+}
+
+/** Returns the text without our block, exactly as it was before the block was added. */
+export function removeBlock(text: string): string {
+  const found = findBlock(text)
+  if (!found) return text
+  if (found.joined) {
+    const separator = text.slice(0, found.start).endsWith('\r\n') ? 2 : 1
+    return text.slice(0, found.start - separator)
+  }
+
+  return text.slice(0, found.start) + text.slice(found.end)
+}
+
+function lineStartOf(text: string, marker: string, from: number): number {
+  for (let at = text.indexOf(marker, from); at !== -1; at = text.indexOf(marker, at + 1)) {
+    const atLineStart = at === 0 || text[at - 1] === '\n' || (at === BOM_LATIN1.length && text.startsWith(BOM_LATIN1))
+    const after = text[at + marker.length]
+    const atLineEnd = after === undefined || after === '\n' || after === '\r'
+    if (atLineStart && atLineEnd) return at
+  }
+
+  return -1
+}

@@ -1,0 +1,49 @@
+import {type Hook} from '@oclif/core'
+
+import {findConfigFile} from '../config/find.js'
+import {logger} from '../system/log.js'
+
+const log = logger('hook')
+
+export interface SetupHookResult {
+  exitCode?: number
+  manualCommands?: string[][]
+  skipped?: string
+  status?: string
+}
+
+/**
+ * The `setup` event a host CLI fires (`dev setup`): setup --yes that never prompts and never fails the host
+ * command just because admin steps are left; those are printed instead.
+ */
+const hook = async function (this: Hook.Context, options: {cwd?: string}): Promise<SetupHookResult> {
+  if (process.env.DEV_CERTS_SKIP === '1') return {skipped: 'DEV_CERTS_SKIP=1'}
+  const cwd = options.cwd ?? process.cwd()
+  if (!(await findConfigFile(cwd))) {
+    log('no .devcerts.json above %s: nothing to do', cwd)
+    return {skipped: 'no .devcerts.json'}
+  }
+
+  // Loaded only when there is work: a host fires this hook on every `dev setup`.
+  const {runSetup} = await import('../plan/setup-run.js')
+  const report = await runSetup({
+    cwd,
+    dataDir: this.config.dataDir,
+    dryRun: false,
+    interactive: false,
+    progress: (line) => log(line),
+    shellProfile: false,
+    system: true,
+  })
+  for (const warning of report.warnings) this.warn(warning)
+  if (report.status === 'up-to-date') log('certs: up to date')
+  else this.log(`dev-certs: ${report.status === 'changed' ? 'set up' : report.status} (${report.steps.length} step(s))`)
+  if (report.manualCommands.length > 0) {
+    this.log('dev-certs: run these admin commands to trust the team CA system-wide:')
+    for (const argv of report.manualCommands) this.log(`  ${argv.join(' ')}`)
+  }
+
+  return {exitCode: report.exitCode, manualCommands: report.manualCommands, status: report.status}
+}
+
+export default hook

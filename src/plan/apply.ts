@@ -1,0 +1,100 @@
+import {mkdir, rm, rmdir} from 'node:fs/promises'
+import {basename, join} from 'node:path'
+
+import {exec, run} from '../system/exec.js'
+import {removeFile, writeFileAtomic} from '../system/files.js'
+import {logger} from '../system/log.js'
+import {isRoot} from '../system/platform.js'
+import {describeStep, manualCommand, type Step} from './step.js'
+
+const log = logger('apply')
+
+/** Admin helpers run with a fixed PATH, so a tool shadowed in a virtualenv cannot break them. */
+const ADMIN_PATH = '/usr/sbin:/usr/bin:/sbin:/bin'
+
+export interface ApplyOptions {
+  /** A person is at a terminal: sudo may ask for a password, after we announce the command. */
+  interactive: boolean
+  progress: (line: string) => void
+  /** Where admin file content is staged for `sudo install` (inside DEV_CERTS_HOME). */
+  stagedDir: string
+}
+
+export interface ApplyResult {
+  applied: Step[]
+  /** Admin commands left for the user to run (no root, no passwordless sudo, no terminal). */
+  manual: string[][]
+}
+
+type Privilege = 'direct' | 'manual' | 'sudo' | 'sudo-n'
+
+export async function applyPlan(steps: Step[], options: ApplyOptions): Promise<ApplyResult> {
+  const applied: Step[] = []
+  const manual: string[][] = []
+  let privilege: Privilege | undefined
+  for (const step of steps) {
+    if (step.afterAdmin && manual.length > 0) continue
+    if (!step.admin) {
+      options.progress(describeStep(step))
+      await perform(step)
+      applied.push(step)
+      continue
+    }
+
+    privilege ??= await choosePrivilege(options.interactive)
+    log('admin step via %s: %s', privilege, describeStep(step))
+    if (privilege === 'direct') {
+      options.progress(describeStep(step))
+      await perform(step)
+      applied.push(step)
+      continue
+    }
+
+    const staged = step.kind === 'write' ? await stage(step, options.stagedDir) : undefined
+    const argv = manualCommand(step, staged)
+    if (privilege === 'manual') {
+      manual.push(['sudo', ...argv])
+      continue
+    }
+
+    options.progress(`sudo ${argv.join(' ')}  (${step.why})`)
+    const sudo = privilege === 'sudo-n' ? ['sudo', '-n'] : ['sudo']
+    await run([...sudo, 'env', `PATH=${ADMIN_PATH}`, ...argv], {interactive: privilege === 'sudo'})
+    applied.push(step)
+  }
+
+  if (manual.length === 0) await rm(options.stagedDir, {force: true, recursive: true})
+  return {applied, manual}
+}
+
+async function perform(step: Step): Promise<void> {
+  switch (step.kind) {
+    case 'remove':
+      await removeFile(step.path)
+      return
+    case 'rmdir':
+      await rmdir(step.path).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOENT' && error.code !== 'ENOTEMPTY') throw error
+      })
+      return
+    case 'run':
+      await run(step.argv, {env: step.admin ? {PATH: ADMIN_PATH} : undefined})
+      return
+    case 'write':
+      await writeFileAtomic(step.path, step.content, step.mode)
+  }
+}
+
+async function stage(step: Step & {kind: 'write'}, dir: string): Promise<string> {
+  await mkdir(dir, {recursive: true})
+  const path = join(dir, basename(step.path))
+  await writeFileAtomic(path, step.content, 0o644)
+  return path
+}
+
+async function choosePrivilege(interactive: boolean): Promise<Privilege> {
+  if (isRoot()) return 'direct'
+  const probe = await exec(['sudo', '-n', 'true'], {timeoutMs: 10_000})
+  if (!probe.failed) return 'sudo-n'
+  return interactive ? 'sudo' : 'manual'
+}

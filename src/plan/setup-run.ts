@@ -1,0 +1,85 @@
+import {homedir} from 'node:os'
+import {basename, join} from 'node:path'
+
+import {showFingerprint} from '../certs/fingerprint.js'
+import {loadTeamConfig} from '../config/find.js'
+import {certsHome} from '../system/paths.js'
+import {applyPlan} from './apply.js'
+import {planSetup} from './setup.js'
+import {describeStep, stepJson} from './step.js'
+
+export interface SetupRunOptions {
+  configFile?: string
+  cwd: string
+  dataDir: string
+  dryRun: boolean
+  env?: NodeJS.ProcessEnv
+  interactive: boolean
+  progress: (line: string) => void
+  shellProfile: boolean
+  system: boolean
+}
+
+/** The stable shape of `setup --json` (documented in the README). */
+export interface SetupReport {
+  authorities: Array<{
+    anchors: Array<{fingerprint: string; notAfter: string; subject: string}>
+    intermediates: number
+    name: string
+    origin: string
+  }>
+  exitCode: 0 | 3
+  files: {bundle: string; env: string; envSh: string; teamCa: string}
+  manualCommands: string[][]
+  notes: string[]
+  status: 'admin-steps-left' | 'changed' | 'dry-run' | 'up-to-date'
+  steps: Array<Record<string, unknown>>
+  warnings: string[]
+}
+
+export async function runSetup(options: SetupRunOptions): Promise<SetupReport> {
+  const env = options.env ?? process.env
+  const config = await loadTeamConfig({configFile: options.configFile, cwd: options.cwd})
+  const paths = certsHome(options.dataDir, env)
+  const profile = options.shellProfile ? shellProfile(env) : undefined
+  const plan = await planSetup({config, env, paths, profile, system: options.system})
+  for (const authority of plan.steps.length > 0 ? plan.authorities : []) {
+    for (const cert of authority.anchors) {
+      options.progress(`${authority.name}: trusting "${cert.subject}" ${showFingerprint(cert.fingerprint)} from ${authority.origin}`)
+    }
+  }
+
+  const report: SetupReport = {
+    authorities: plan.authorities.map((authority) => ({
+      anchors: authority.anchors.map((cert) => ({
+        fingerprint: showFingerprint(cert.fingerprint),
+        notAfter: cert.notAfter.toISOString(),
+        subject: cert.subject,
+      })),
+      intermediates: authority.intermediates.length,
+      name: authority.name,
+      origin: authority.origin,
+    })),
+    exitCode: 0,
+    files: {bundle: paths.bundle, env: config.env.file, envSh: paths.envSh, teamCa: paths.teamCa},
+    manualCommands: [],
+    notes: plan.notes,
+    status: plan.steps.length === 0 ? 'up-to-date' : 'changed',
+    steps: plan.steps.map((step) => stepJson(step)),
+    warnings: plan.warnings,
+  }
+  if (options.dryRun) {
+    for (const step of plan.steps) options.progress(`plan: ${describeStep(step)}`)
+    return {...report, status: plan.steps.length === 0 ? 'up-to-date' : 'dry-run'}
+  }
+
+  const result = await applyPlan(plan.steps, {interactive: options.interactive, progress: options.progress, stagedDir: paths.staged})
+  if (result.manual.length > 0) return {...report, exitCode: 3, manualCommands: result.manual, status: 'admin-steps-left'}
+  return report
+}
+
+/** The profile of the user's login shell: zsh reads ~/.zshrc, everything else here gets ~/.bashrc. */
+export function shellProfile(env: NodeJS.ProcessEnv): string {
+  const home = env.HOME || homedir()
+  return join(home, basename(env.SHELL ?? '') === 'zsh' ? '.zshrc' : '.bashrc')
+}

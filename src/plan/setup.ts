@@ -1,0 +1,117 @@
+import {readFile} from 'node:fs/promises'
+
+import {renderBundle, renderTeamCa, teamCertificates} from '../bundle/bundle.js'
+import {readOsRoots} from '../bundle/os-roots.js'
+import {type TeamConfig} from '../config/team-config.js'
+import {wantedVariables} from '../env/clients.js'
+import {findBlock, upsertBlock} from '../env/managed-block.js'
+import {dotenvLines, profileLine, renderEnvSh} from '../env/render.js'
+import {fromLatin1, readShared, toLatin1} from '../env/shared-file.js'
+import {acquireAuthority, type Authority} from '../sources/acquire.js'
+import {detectStore} from '../stores/detect.js'
+import {type HomePaths} from '../system/paths.js'
+import {mergeState, readState, renderState, type State} from './state.js'
+import {type Plan, type Step} from './step.js'
+
+export interface SetupInput {
+  config: TeamConfig
+  env?: NodeJS.ProcessEnv
+  paths: HomePaths
+  /** Shell profile to wire env.sh into, or undefined to leave profiles alone. */
+  profile?: string
+  /** false with --no-system: leave the OS trust store alone. */
+  system: boolean
+}
+
+export interface SetupPlan extends Plan {
+  authorities: Authority[]
+  store?: string
+}
+
+/** Computes, without side effects, the steps that bring this machine to the wanted state. */
+export async function planSetup(input: SetupInput): Promise<SetupPlan> {
+  const {config, paths} = input
+  const authorities: Authority[] = []
+  for (const authority of config.authorities) authorities.push(await acquireAuthority(authority, input.env))
+  const warnings = authorities.flatMap((a) => [
+    ...a.warnings.map((w) => `${a.name}: ${w}`),
+    ...a.privateKeyIn.map(
+      (file) => `${a.name}: ${file} contains a PRIVATE KEY. It was not copied anywhere, but a CA key in a ` +
+        'repository is a leak: remove it and rotate the CA.',
+    ),
+  ])
+  const notes: string[] = []
+  const steps: Step[] = []
+  const write = async (path: string, content: string, why: string) => {
+    const current = await readFile(path).catch(() => undefined)
+    if (!current?.equals(Buffer.from(content))) steps.push({admin: false, content, kind: 'write', mode: 0o644, path, why})
+  }
+
+  const variables = wantedVariables(paths)
+  const shared = [await planBlock(config.env.file, dotenvLines(variables), 'the .env block')]
+  if (input.profile) shared.push(await planBlock(input.profile, [profileLine(paths.envSh)], 'shell profile line'))
+  for (const file of shared) warnings.push(...file.warnings)
+
+  const state = await readState(paths.state)
+  const stores: string[] = []
+  const storeSteps: Step[] = []
+  if (input.system) {
+    const detection = detectStore()
+    if (detection.store) {
+      stores.push(detection.store.id)
+      notes.push(`OS store: ${detection.store.name} (${detection.reason})`)
+      storeSteps.push(...(await detection.store.installSteps(teamCertificates(authorities).filter(({cert}) => cert.selfSigned))))
+    } else {
+      notes.push(`OS store: skipped, ${detection.reason}; env files are still written.`)
+    }
+  }
+
+  const wantedState: Partial<State> = {
+    blocks: shared.map((file) => file.path),
+    created: shared.filter((file) => file.created).map((file) => file.path),
+    stores,
+  }
+  // The record goes first, so an interrupted run can still be undone.
+  await write(paths.state, renderState(mergeState(state, wantedState)), 'what setup changed, for uninstall')
+  await write(paths.teamCa, renderTeamCa(authorities), 'team CAs only (NODE_EXTRA_CA_CERTS)')
+  await write(paths.bundle, renderBundle(await readOsRoots(input.env), authorities), 'public roots + team CAs')
+  await write(paths.envSh, renderEnvSh(variables), 'POSIX shell snippet')
+  for (const file of shared) if (file.step) steps.push(file.step)
+  steps.push(...storeSteps)
+  return {authorities, notes, steps, store: stores[0], warnings}
+}
+
+interface BlockPlan {
+  created: boolean
+  path: string
+  step?: Step
+  warnings: string[]
+}
+
+async function planBlock(path: string, lines: string[], why: string): Promise<BlockPlan> {
+  const current = await readShared(path)
+  const next = upsertBlock(current ?? '', lines.map((line) => toLatin1(line)))
+  const warnings = shadowing(path, current ?? '', lines)
+  const step: Step | undefined =
+    next === current ? undefined : {admin: false, content: fromLatin1(next), kind: 'write', mode: 0o644, path, why}
+  return {created: current === undefined, path, step, warnings}
+}
+
+/** The user's own lines for our variables, outside our block: kept as they are, but never silently. */
+function shadowing(path: string, text: string, lines: string[]): string[] {
+  const block = findBlock(text)
+  const outside = block ? text.slice(0, block.start) + text.slice(block.end) : text
+  const ours = lines.map((line) => /^(\w+)=/.exec(line)?.[1]).filter(Boolean)
+  const warnings: string[] = []
+  for (const [i, line] of outside.split('\n').entries()) {
+    const name = /^\s*(?:export\s+)?(\w+)\s*=/.exec(line)?.[1]
+    if (name && ours.includes(name)) {
+      warnings.push(
+        `${path}:${i + 1} sets ${name} itself; it was left as it is. Whichever line comes last wins, ` +
+          'so check that it points at a bundle with public roots (`dev certs doctor` checks it).',
+      )
+    }
+  }
+
+  return warnings
+}

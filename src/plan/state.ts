@@ -1,0 +1,47 @@
+import {readIfExists} from '../system/files.js'
+
+/**
+ * What setup changed, so uninstall can undo it even after the config is changed or deleted.
+ * Kept in DEV_CERTS_HOME/state.json.
+ */
+export interface State {
+  /** Shared files that did not exist before we created them (removed again when left empty). */
+  created: string[]
+  /** Shared files that hold our marked block (.env files, shell profiles). */
+  blocks: string[]
+  /** Trust stores we installed anchors into. */
+  stores: string[]
+  version: 1
+}
+
+export const EMPTY_STATE: State = {blocks: [], created: [], stores: [], version: 1}
+
+export async function readState(path: string): Promise<State> {
+  const bytes = await readIfExists(path)
+  if (!bytes) return {...EMPTY_STATE}
+  try {
+    const parsed = JSON.parse(bytes.toString('utf8')) as Partial<State>
+    return {
+      blocks: parsed.blocks ?? [],
+      created: parsed.created ?? [],
+      stores: parsed.stores ?? [],
+      version: 1,
+    }
+  } catch {
+    return {...EMPTY_STATE}
+  }
+}
+
+export function mergeState(a: State, b: Partial<State>): State {
+  const union = (x: string[], y: string[] = []) => [...new Set([...x, ...y])].sort()
+  return {
+    blocks: union(a.blocks, b.blocks),
+    created: union(a.created, b.created),
+    stores: union(a.stores, b.stores),
+    version: 1,
+  }
+}
+
+export function renderState(state: State): string {
+  return JSON.stringify(state, null, 2) + '\n'
+}

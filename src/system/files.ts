@@ -1,0 +1,96 @@
+import {randomBytes} from 'node:crypto'
+import {constants} from 'node:fs'
+import {chmod, chown, lstat, mkdir, open, readFile, realpath, rename, rm, stat} from 'node:fs/promises'
+import {basename, dirname, join} from 'node:path'
+
+import {DevCertsError} from './errors.js'
+import {logger} from './log.js'
+
+const log = logger('fs')
+
+/** Reads a file, or returns undefined when it does not exist. */
+export async function readIfExists(path: string): Promise<Buffer | undefined> {
+  try {
+    return await readFile(path)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw fileError('read', path, error)
+  }
+}
+
+/**
+ * Writes `content` so that readers only ever see the old file or the new one: a temp file in the same
+ * directory, fsync, rename. A symlink is followed and the link itself kept; an existing file keeps its
+ * mode and owner.
+ */
+export async function writeFileAtomic(path: string, content: string | Buffer, mode = 0o644): Promise<void> {
+  const target = await resolveLink(path)
+  const dir = dirname(target)
+  const previous = await stat(target).catch(() => undefined)
+  if (previous?.isDirectory()) {
+    throw new DevCertsError('NOT_A_FILE', `${target} is a directory, not a file.`, {
+      fix: `Move the directory away or point the config at a file.`,
+    })
+  }
+
+  await mkdir(dir, {recursive: true}).catch((error) => {
+    throw fileError('create the directory of', target, error)
+  })
+  const temp = join(dir, `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`)
+  try {
+    const handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, previous?.mode ?? mode)
+    try {
+      await handle.writeFile(content)
+      await handle.sync()
+    } finally {
+      await handle.close()
+    }
+
+    await chmod(temp, previous ? previous.mode & 0o7777 : mode)
+    if (previous && process.getuid?.() === 0) await chown(temp, previous.uid, previous.gid)
+    await rename(temp, target)
+    log('wrote %s (%d bytes)', target, Buffer.byteLength(content))
+  } catch (error) {
+    await rm(temp, {force: true})
+    throw fileError('write', target, error)
+  }
+}
+
+export async function removeFile(path: string): Promise<boolean> {
+  try {
+    await rm(path)
+    log('removed %s', path)
+    return true
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false
+    throw fileError('remove', path, error)
+  }
+}
+
+async function resolveLink(path: string): Promise<string> {
+  const info = await lstat(path).catch(() => undefined)
+  if (!info?.isSymbolicLink()) return path
+  // A dangling link is written through to its target, like an editor would.
+  return realpath(path).catch(async () => {
+    const {readlink} = await import('node:fs/promises')
+    const target = await readlink(path)
+    return target.startsWith('/') ? target : join(dirname(path), target)
+  })
+}
+
+export function fileError(action: string, path: string, error: unknown): DevCertsError {
+  if (error instanceof DevCertsError) return error
+  const code = (error as NodeJS.ErrnoException).code ?? 'EIO'
+  const hints: Record<string, string> = {
+    EACCES: 'Check the permissions of the file and its directory (was it created by a sudo run?).',
+    EISDIR: 'The path is a directory; point the config at a file.',
+    ENOENT: 'Check that the directory exists (is the drive mounted?).',
+    ENOSPC: 'Free some disk space and run the command again.',
+    EPERM: 'Check the permissions of the file and its directory.',
+    EROFS: 'The file system is read-only; choose a writable location (DEV_CERTS_HOME or the config).',
+  }
+  return new DevCertsError(`FS_${code}`, `Could not ${action} ${path}: ${code} (${(error as Error).message}).`, {
+    cause: error,
+    fix: hints[code] ?? 'Check the path and try again.',
+  })
+}

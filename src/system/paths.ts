@@ -1,0 +1,41 @@
+import {homedir} from 'node:os'
+import {isAbsolute, join, resolve} from 'node:path'
+
+import {DevCertsError} from './errors.js'
+
+/** Where our generated files live. Fixed names, so env files that point here never change. */
+export interface HomePaths {
+  bundle: string
+  envSh: string
+  home: string
+  /** Content for admin steps a user runs by hand (`sudo install … staged/x.crt /usr/local/…`). */
+  staged: string
+  state: string
+  teamCa: string
+}
+
+export function certsHome(dataDir: string, env: NodeJS.ProcessEnv = process.env): HomePaths {
+  const home = resolve(env.DEV_CERTS_HOME || join(dataDir, 'certs'))
+  if (/[\u0000-\u001f\u007f]/.test(home)) {
+    throw new DevCertsError('BAD_HOME', `DEV_CERTS_HOME contains a control character: ${JSON.stringify(home)}.`, {
+      fix: 'Choose a directory whose path has no newline or control character.',
+    })
+  }
+
+  return {
+    bundle: join(home, 'bundle.pem'),
+    envSh: join(home, 'env.sh'),
+    home,
+    staged: join(home, 'staged'),
+    state: join(home, 'state.json'),
+    teamCa: join(home, 'team-ca.pem'),
+  }
+}
+
+/** The CLI's data dir as oclif computes it for bin `dev`, for code that runs without an oclif Config. */
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.DEV_DATA_DIR) return env.DEV_DATA_DIR
+  if (process.platform === 'win32' && env.LOCALAPPDATA) return join(env.LOCALAPPDATA, 'dev')
+  const base = env.XDG_DATA_HOME && isAbsolute(env.XDG_DATA_HOME) ? env.XDG_DATA_HOME : join(homedir(), '.local', 'share')
+  return join(base, 'dev')
+}
