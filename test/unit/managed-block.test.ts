@@ -1,0 +1,47 @@
+import {readFileSync} from 'node:fs'
+import {describe, expect, it} from 'vitest'
+
+import {BEGIN, END, findBlock, removeBlock, upsertBlock} from '../../src/env/managed-block.js'
+
+const CASES = new URL('../../../shared/cases/env/', import.meta.url)
+const latin1 = (name: string) => readFileSync(new URL(name, CASES)).toString('latin1')
+
+describe('managed block in a shared file', () => {
+  const originals: Record<string, string> = {
+    'crlf-bom.env from the field': latin1('crlf-bom.env'),
+    'empty file': '',
+    'no final newline': 'A=1\nB=2',
+    'plain LF': 'A=1\n',
+    'only a BOM': '\u00ef\u00bb\u00bf',
+  }
+
+  for (const [name, original] of Object.entries(originals)) {
+    it(`${name}: setup keeps every byte outside the block and uninstall restores it exactly`, () => {
+      const added = upsertBlock(original, ['X=1'])
+      const block = findBlock(added)!
+      expect(added.slice(0, block.start).startsWith(original.replace(/\r?\n$/, ''))).toBe(true)
+      expect(added).toContain(BEGIN)
+      expect(removeBlock(added)).toBe(original)
+      const rewritten = upsertBlock(added, ['X=2', 'Y=3'])
+      expect(rewritten.slice(0, block.start)).toBe(added.slice(0, block.start))
+      expect(removeBlock(rewritten)).toBe(original)
+    })
+  }
+
+  it('uses CRLF for its own lines in a CRLF file', () => {
+    const added = upsertBlock('A=1\r\n', ['X=1'])
+    expect(added).toBe(`A=1\r\n${BEGIN}\r\nX=1\r\n${END}\r\n`)
+  })
+
+  it('rewrites the block in place, keeping user lines after it', () => {
+    const text = upsertBlock('A=1\n', ['X=1']) + 'B=2\n'
+    expect(upsertBlock(text, ['X=9'])).toBe(`A=1\n${BEGIN}\nX=9\n${END}\nB=2\n`)
+  })
+
+  it('leaves a damaged block (BEGIN without END) as user text', () => {
+    const damaged = `A=1\n${BEGIN}\nX=1\n`
+    expect(findBlock(damaged)).toBeUndefined()
+    const added = upsertBlock(damaged, ['X=2'])
+    expect(removeBlock(added)).toBe(damaged)
+  })
+})
