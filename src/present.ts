@@ -6,7 +6,10 @@ import {DevCertsError} from './system/errors.js'
 export function failWith(command: Command, error: unknown): never {
   if (error instanceof DevCertsError) {
     const fix = error.fix ? `\nFix: ${error.fix}` : ''
-    command.error(`${error.message}${fix}`, {code: error.code, exit: error.exit})
+    // oclif would wrap the message at 80 columns and split fingerprints; print it whole instead.
+    if (command.jsonEnabled()) command.error(`${error.message}${fix}`, {code: error.code, exit: error.exit})
+    process.stderr.write(`Error: ${error.message}${fix}\n`)
+    command.exit(error.exit)
   }
 
   throw error

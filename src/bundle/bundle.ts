@@ -28,7 +28,9 @@ export function renderTeamCa(authorities: Authority[]): string {
 export function renderBundle(roots: RootSet, authorities: Authority[]): string {
   const team = teamCertificates(authorities)
   const teamPrints = new Set<string>(team.map(({cert}) => cert.fingerprint))
-  const parts = [`# dev-certs: public roots from ${roots.origin}, then the team CAs. Generated; do not edit.\n`]
+  const parts = [
+    `# dev-certs: public roots from ${roots.origin}, then the team CAs. Generated; do not edit.\n`,
+  ]
   for (const [i, block] of roots.blocks.entries()) {
     if (!teamPrints.has(roots.fingerprints[i])) parts.push(block)
   }

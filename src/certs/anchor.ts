@@ -36,12 +36,17 @@ export function chooseAnchors(found: Certificate[], pins: Fingerprint[], origin:
     const verdict = validate(cert, 'anchor')
     warnings.push(...verdict.warnings.map((w) => `${nameCertificate(cert)}: ${w}`))
     if (verdict.errors.length > 0 && anchors.length === 1) {
-      throw new IntakeError('REFUSED', `${origin}: refusing ${describeCertificate(cert)}: ${verdict.errors.join('; ')}.`, {
-        fix: 'Get a current CA certificate from the team and update the source and pin.',
-      })
+      throw new IntakeError(
+        'REFUSED',
+        `${origin}: refusing ${describeCertificate(cert)}: ${verdict.errors.join('; ')}.`,
+        {
+          fix: 'Get a current CA certificate from the team and update the source and pin.',
+        },
+      )
     }
 
-    if (verdict.errors.length > 0) warnings.push(`${describeCertificate(cert)} skipped: ${verdict.errors.join('; ')}`)
+    if (verdict.errors.length > 0)
+      warnings.push(`${describeCertificate(cert)} skipped: ${verdict.errors.join('; ')}`)
     return verdict.errors.length === 0
   })
   if (valid.length === 0) {
@@ -62,7 +67,10 @@ function intermediatesUnder(anchors: Certificate[], certs: Certificate[]): Certi
     grew = false
     for (const cert of certs) {
       if (cert.selfSigned || !cert.isCa || kept.includes(cert)) continue
-      if (issuers.some((issuer) => signedBy(cert, issuer)) && validate(cert, 'intermediate').errors.length === 0) {
+      if (
+        issuers.some((issuer) => signedBy(cert, issuer)) &&
+        validate(cert, 'intermediate').errors.length === 0
+      ) {
         kept.push(cert)
         issuers.push(cert)
         grew = true

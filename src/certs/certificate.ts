@@ -56,7 +56,9 @@ export function parseCertificate(der: Buffer): Certificate {
   const keyUsageBits = extensions.get(OID.keyUsage)
   const selfIssued = x509.subject === x509.issuer
   return {
-    caIssuers: extensions.has(OID.authorityInfoAccess) ? readCaIssuers(der, extensions.get(OID.authorityInfoAccess)!) : [],
+    caIssuers: extensions.has(OID.authorityInfoAccess)
+      ? readCaIssuers(der, extensions.get(OID.authorityInfoAccess)!)
+      : [],
     der,
     fingerprint: fingerprintOf(der),
     hasAuthorityKeyId: extensions.has(OID.authorityKeyId),
@@ -79,7 +81,9 @@ export function parseCertificate(der: Buffer): Certificate {
 }
 
 export function toPem(der: Uint8Array): string {
-  const body = Buffer.from(der).toString('base64').replaceAll(/.{1,64}/g, '$&\n')
+  const body = Buffer.from(der)
+    .toString('base64')
+    .replaceAll(/.{1,64}/g, '$&\n')
   return `-----BEGIN CERTIFICATE-----\n${body}-----END CERTIFICATE-----\n`
 }
 

@@ -23,9 +23,13 @@ export function decodeCertificates(bytes: Uint8Array, origin: string): Decoded {
   const text = asText(buf)
   if (text !== undefined && text.includes('-----BEGIN')) return decodePem(text, origin)
   if (buf[0] === TAG.SEQUENCE) return {certificates: decodeDer(buf, origin), privateKey: false}
-  throw new IntakeError('NOT_A_CERTIFICATE', `${origin} holds no certificate: found ${describe(buf, text)}.`, {
-    fix: 'Export the CA certificate as PEM (-----BEGIN CERTIFICATE-----) or DER (.cer/.der), or a PKCS#7 .p7b.',
-  })
+  throw new IntakeError(
+    'NOT_A_CERTIFICATE',
+    `${origin} holds no certificate: found ${describe(buf, text)}.`,
+    {
+      fix: 'Export the CA certificate as PEM (-----BEGIN CERTIFICATE-----) or DER (.cer/.der), or a PKCS#7 .p7b.',
+    },
+  )
 }
 
 function decodePem(text: string, origin: string): Decoded {
@@ -37,7 +41,10 @@ function decodePem(text: string, origin: string): Decoded {
     index++
     const [, label, body, endLabel] = match
     if (label !== endLabel) {
-      throw new IntakeError('CORRUPT_PEM', `${origin}: PEM block ${index} starts as ${label} but ends as ${endLabel}.`)
+      throw new IntakeError(
+        'CORRUPT_PEM',
+        `${origin}: PEM block ${index} starts as ${label} but ends as ${endLabel}.`,
+      )
     }
 
     if (label.endsWith('PRIVATE KEY')) {
@@ -47,7 +54,9 @@ function decodePem(text: string, origin: string): Decoded {
 
     const der = base64Body(body, origin, index)
     if (CERT_LABELS.has(label)) {
-      certificates.push(parseOne(label === 'TRUSTED CERTIFICATE' ? firstElement(der) : der, `${origin}: PEM block ${index}`))
+      certificates.push(
+        parseOne(label === 'TRUSTED CERTIFICATE' ? firstElement(der) : der, `${origin}: PEM block ${index}`),
+      )
     } else if (PKCS7_LABELS.has(label)) {
       certificates.push(...decodePkcs7(der, `${origin}: PEM block ${index}`))
     }
@@ -64,7 +73,9 @@ function decodePem(text: string, origin: string): Decoded {
 
   if (certificates.length === 0) {
     throw new IntakeError('NOT_A_CERTIFICATE', `${origin} has PEM blocks but no certificate in them.`, {
-      fix: privateKey ? 'This looks like a key file; point the config at the certificate instead.' : undefined,
+      fix: privateKey
+        ? 'This looks like a key file; point the config at the certificate instead.'
+        : undefined,
     })
   }
 
@@ -99,7 +110,10 @@ function decodePkcs7(der: Buffer, origin: string): Certificate[] {
     )
   } catch (error) {
     if (error instanceof IntakeError) throw error
-    throw new IntakeError('CORRUPT_PKCS7', `${origin} is not a readable PKCS#7 bundle: ${(error as Error).message}.`)
+    throw new IntakeError(
+      'CORRUPT_PKCS7',
+      `${origin} is not a readable PKCS#7 bundle: ${(error as Error).message}.`,
+    )
   }
 }
 
@@ -107,9 +121,13 @@ function parseOne(der: Buffer, origin: string): Certificate {
   try {
     return parseCertificate(Buffer.from(der))
   } catch (error) {
-    throw new IntakeError('CORRUPT_CERTIFICATE', `${origin} is not a valid certificate: ${(error as Error).message}.`, {
-      fix: 'Export the certificate again; the data is damaged or truncated.',
-    })
+    throw new IntakeError(
+      'CORRUPT_CERTIFICATE',
+      `${origin} is not a valid certificate: ${(error as Error).message}.`,
+      {
+        fix: 'Export the certificate again; the data is damaged or truncated.',
+      },
+    )
   }
 }
 

@@ -32,7 +32,7 @@ export function readTlv(buf: Uint8Array, offset: number, limit = buf.length): Tl
 
 export function children(buf: Uint8Array, parent: Tlv): Tlv[] {
   const out: Tlv[] = []
-  for (let at = parent.contentStart; at < parent.end; ) {
+  for (let at = parent.contentStart; at < parent.end;) {
     const child = readTlv(buf, at, parent.end)
     out.push(child)
     at = child.end

@@ -50,7 +50,9 @@ export function parsePin(input: string): Fingerprint | {error: string} {
 export function parsePinOrThrow(input: string, where: string): Fingerprint {
   const pin = parsePin(input)
   if (typeof pin === 'string') return pin
-  throw new DevCertsError('BAD_PIN', `${where}: ${pin.error}`, {fix: 'Write the pin as SHA256:AB:CD:… (64 hex digits).'})
+  throw new DevCertsError('BAD_PIN', `${where}: ${pin.error}`, {
+    fix: 'Write the pin as SHA256:AB:CD:… (64 hex digits).',
+  })
 }
 
 function formatHex(hex: string): Fingerprint {

@@ -38,7 +38,8 @@ export function validate(cert: Certificate, role: 'anchor' | 'intermediate', now
   }
 
   const weak = WEAK_SIGNATURES[cert.signatureOid]
-  if (weak && !(role === 'anchor' && cert.selfSigned)) errors.push(`it is signed with ${weak}, which clients reject`)
+  if (weak && !(role === 'anchor' && cert.selfSigned))
+    errors.push(`it is signed with ${weak}, which clients reject`)
   if (errors.length === 0) {
     const left = daysLeft(cert, now)
     if (left <= EXPIRY_WARNING_DAYS) warnings.push(`it expires in ${left} days, on ${day(cert.notAfter)}`)
@@ -50,9 +51,12 @@ export function validate(cert: Certificate, role: 'anchor' | 'intermediate', now
       )
     }
 
-    if (cert.nameConstraints) warnings.push('it carries name constraints; check that they allow the team hosts')
+    if (cert.nameConstraints)
+      warnings.push('it carries name constraints; check that they allow the team hosts')
     if (role === 'anchor' && !cert.isCa) {
-      warnings.push('it is a self-signed server certificate: trust must be renewed when the gateway renews it')
+      warnings.push(
+        'it is a self-signed server certificate: trust must be renewed when the gateway renews it',
+      )
     }
   }
 

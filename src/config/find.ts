@@ -26,11 +26,17 @@ export async function findConfigFile(cwd: string): Promise<string | undefined> {
 }
 
 export async function loadTeamConfig(options: {configFile?: string; cwd: string}): Promise<TeamConfig> {
-  const path = options.configFile ? resolve(options.cwd, options.configFile) : await findConfigFile(options.cwd)
+  const path = options.configFile
+    ? resolve(options.cwd, options.configFile)
+    : await findConfigFile(options.cwd)
   if (!path) {
-    throw new DevCertsError('NO_CONFIG', `No ${CONFIG_FILE} found in ${options.cwd} or any parent directory.`, {
-      fix: `Create ${CONFIG_FILE} at the project root (see the README), or pass --config FILE.`,
-    })
+    throw new DevCertsError(
+      'NO_CONFIG',
+      `No ${CONFIG_FILE} found in ${options.cwd} or any parent directory.`,
+      {
+        fix: `Create ${CONFIG_FILE} at the project root (see the README), or pass --config FILE.`,
+      },
+    )
   }
 
   let text: string

@@ -18,13 +18,18 @@ export function parseTeamConfig(text: string, path: string): TeamConfig {
   if (!isObject(raw)) throw fail('', 'the top level must be a JSON object with an "authorities" list.')
   checkKeys(raw, TOP_KEYS, '', path)
   if (!Array.isArray(raw.authorities) || raw.authorities.length === 0) {
-    throw fail('authorities', 'expected a non-empty list of authorities.', 'See the README for an example config.')
+    throw fail(
+      'authorities',
+      'expected a non-empty list of authorities.',
+      'See the README for an example config.',
+    )
   }
 
   const authorities = raw.authorities.map((entry, i) => parseAuthority(entry, `authorities[${i}]`, path, dir))
   const names = new Set<string>()
   for (const [i, authority] of authorities.entries()) {
-    if (names.has(authority.name)) throw fail(`authorities[${i}].name`, `the name "${authority.name}" is used twice.`)
+    if (names.has(authority.name))
+      throw fail(`authorities[${i}].name`, `the name "${authority.name}" is used twice.`)
     names.add(authority.name)
   }
 
@@ -45,7 +50,8 @@ export function parseTeamConfig(text: string, path: string): TeamConfig {
 }
 
 function parseAuthority(entry: unknown, where: string, path: string, dir: string): AuthorityConfig {
-  const fail = (key: string, message: string, fix?: string) => new ConfigError(path, `${where}${key}`, message, fix)
+  const fail = (key: string, message: string, fix?: string) =>
+    new ConfigError(path, `${where}${key}`, message, fix)
   if (!isObject(entry)) throw fail('', 'expected an object with "name", "source" and "fingerprints".')
   checkKeys(entry, AUTHORITY_KEYS, where, path)
   if (typeof entry.name !== 'string' || !NAME.test(entry.name) || /^\.+$/.test(entry.name)) {
@@ -57,11 +63,20 @@ function parseAuthority(entry: unknown, where: string, path: string, dir: string
   }
 
   const rawSources = typeof entry.source === 'string' ? [entry.source] : entry.source
-  if (!Array.isArray(rawSources) || rawSources.length === 0 || rawSources.some((s) => typeof s !== 'string')) {
-    throw fail('.source', 'expected a source string or a list of them (file:, tls://, https://, http://, env:).')
+  if (
+    !Array.isArray(rawSources) ||
+    rawSources.length === 0 ||
+    rawSources.some((s) => typeof s !== 'string')
+  ) {
+    throw fail(
+      '.source',
+      'expected a source string or a list of them (file:, tls://, https://, http://, env:).',
+    )
   }
 
-  const sources = rawSources.map((text, i) => parseSource(text as string, `${where}.source${rawSources.length > 1 ? `[${i}]` : ''}`, path, dir))
+  const sources = rawSources.map((text, i) =>
+    parseSource(text as string, `${where}.source${rawSources.length > 1 ? `[${i}]` : ''}`, path, dir),
+  )
   const fingerprints = parsePins(entry.fingerprints, `${where}.fingerprints`, path)
   const network = sources.find((source) => isNetworkSource(source))
   if (network && fingerprints.length === 0) {
@@ -78,7 +93,12 @@ function parseAuthority(entry: unknown, where: string, path: string, dir: string
 
 export function parseSource(text: string, where: string, path: string, dir: string): SourceSpec {
   const fail = (message: string) =>
-    new ConfigError(path, where, message, 'Sources look like file:certs/ca.pem, tls://gateway:443, https://pki/ca.crt, env:TEAM_CA.')
+    new ConfigError(
+      path,
+      where,
+      message,
+      'Sources look like file:certs/ca.pem, tls://gateway:443, https://pki/ca.crt, env:TEAM_CA.',
+    )
   if (text.startsWith('file:')) {
     const file = text.slice('file:'.length)
     if (!file || file.includes('\0')) throw fail(`"${text}" has no file path.`)
@@ -93,7 +113,8 @@ export function parseSource(text: string, where: string, path: string, dir: stri
 
   if (text.startsWith('tls://')) {
     const url = safeUrl(text.replace(/^tls:/, 'https:'))
-    if (!url || url.pathname.length > 1 || url.search || url.username) throw fail(`"${text}" is not tls://host[:port].`)
+    if (!url || url.pathname.length > 1 || url.search || url.username)
+      throw fail(`"${text}" is not tls://host[:port].`)
     const host = url.hostname.replace(/^\[(.*)\]$/, '$1')
     return {host, kind: 'tls', port: url.port ? Number(url.port) : 443, text}
   }
@@ -112,19 +133,31 @@ function parsePins(value: unknown, where: string, path: string): Fingerprint[] {
   const list = typeof value === 'string' ? [value] : value
   if (!Array.isArray(list)) throw new ConfigError(path, where, 'expected a list of SHA-256 fingerprints.')
   return list.map((item, i) => {
-    const pin = typeof item === 'string' ? parsePin(item) : {error: `${JSON.stringify(item)} is not a string.`}
+    const pin =
+      typeof item === 'string' ? parsePin(item) : {error: `${JSON.stringify(item)} is not a string.`}
     if (typeof pin === 'string') return pin
-    throw new ConfigError(path, `${where}[${i}]`, pin.error, 'Pins are SHA-256: "SHA256:AB:CD:…" (64 hex digits).')
+    throw new ConfigError(
+      path,
+      `${where}[${i}]`,
+      pin.error,
+      'Pins are SHA-256: "SHA256:AB:CD:…" (64 hex digits).',
+    )
   })
 }
 
 function parseHosts(value: unknown, where: string, path: string): URL[] {
   if (value === undefined) return []
-  if (!Array.isArray(value)) throw new ConfigError(path, where, 'expected a list of URLs such as "https://gateway.example/".')
+  if (!Array.isArray(value))
+    throw new ConfigError(path, where, 'expected a list of URLs such as "https://gateway.example/".')
   return value.map((item, i) => {
-    const url = typeof item === 'string' ? safeUrl(item.includes('://') ? item : `https://${item}/`) : undefined
+    const url =
+      typeof item === 'string' ? safeUrl(item.includes('://') ? item : `https://${item}/`) : undefined
     if (!url || url.protocol !== 'https:') {
-      throw new ConfigError(path, `${where}[${i}]`, `${JSON.stringify(item)} is not an https:// URL or host name.`)
+      throw new ConfigError(
+        path,
+        `${where}[${i}]`,
+        `${JSON.stringify(item)} is not an https:// URL or host name.`,
+      )
     }
 
     if (isIP(url.hostname.replace(/^\[(.*)\]$/, '$1')) === 0 && !/^[A-Za-z0-9.-]+$/.test(url.hostname)) {
@@ -135,7 +168,12 @@ function parseHosts(value: unknown, where: string, path: string): URL[] {
   })
 }
 
-function checkKeys(object: Record<string, unknown>, known: readonly string[], where: string, path: string): void {
+function checkKeys(
+  object: Record<string, unknown>,
+  known: readonly string[],
+  where: string,
+  path: string,
+): void {
   for (const key of Object.keys(object)) {
     if (known.includes(key)) continue
     const guess = suggest(key, known)
@@ -156,8 +194,15 @@ function parseJson(text: string, path: string): unknown {
     const position = /position (\d+)/.exec(message)
     const {column, line} = position ? lineAndColumn(text, Number(position[1])) : {column: 0, line: 0}
     const where = line ? `line ${line}, column ${column}` : ''
-    const hint = /,\s*[}\]]/.test(text) ? 'JSON allows no trailing comma after the last item.' : 'Fix the JSON syntax.'
-    throw new ConfigError(path, where, `invalid JSON: ${message.replace(/ in JSON at position \d+.*/, '')}.`, hint)
+    const hint = /,\s*[}\]]/.test(text)
+      ? 'JSON allows no trailing comma after the last item.'
+      : 'Fix the JSON syntax.'
+    throw new ConfigError(
+      path,
+      where,
+      `invalid JSON: ${message.replace(/ in JSON at position \d+.*/, '')}.`,
+      hint,
+    )
   }
 }
 

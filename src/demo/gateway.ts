@@ -9,7 +9,11 @@ export interface Gateway {
 }
 
 /** A local HTTPS "gateway" on 127.0.0.1 that answers every request with a short body. */
-export async function startGateway(options: {chainPem: string; keyPem: string; host?: string}): Promise<Gateway> {
+export async function startGateway(options: {
+  chainPem: string
+  keyPem: string
+  host?: string
+}): Promise<Gateway> {
   const server = createServer({cert: options.chainPem, key: options.keyPem}, (request, response) => {
     response.writeHead(200, {'content-type': 'text/plain'})
     response.end('hello from the gateway\n')

@@ -28,7 +28,9 @@ export function makeRootCa(options: Partial<CertOptions> = {}): Issued {
   cert.setIssuer(cert.subject.attributes)
   cert.setExtensions([
     {cA: true, critical: true, name: 'basicConstraints'},
-    ...(options.withKeyUsage === false ? [] : [{cRLSign: true, critical: true, keyCertSign: true, name: 'keyUsage'}]),
+    ...(options.withKeyUsage === false
+      ? []
+      : [{cRLSign: true, critical: true, keyCertSign: true, name: 'keyUsage'}]),
     {name: 'subjectKeyIdentifier'},
   ])
   return sign(cert, keys, keys)
@@ -57,7 +59,10 @@ export function makeLeaf(issuer: Issued | undefined, options: Partial<CertOption
     {cA: false, critical: true, name: 'basicConstraints'},
     {critical: true, digitalSignature: true, keyEncipherment: true, name: 'keyUsage'},
     {name: 'extKeyUsage', serverAuth: true},
-    {altNames: hosts.map((host) => (/^[\d.]+$/.test(host) ? {ip: host, type: 7} : {type: 2, value: host})), name: 'subjectAltName'},
+    {
+      altNames: hosts.map((host) => (/^[\d.]+$/.test(host) ? {ip: host, type: 7} : {type: 2, value: host})),
+      name: 'subjectAltName',
+    },
     {name: 'subjectKeyIdentifier'},
     ...(issuer ? [authorityKeyId(issuer)] : []),
   ])
@@ -79,10 +84,17 @@ function baseCert(keys: forge.pki.rsa.KeyPair, options: CertOptions): forge.pki.
 }
 
 function authorityKeyId(issuer: Issued): {keyIdentifier: string; name: string} {
-  return {keyIdentifier: issuer.cert.generateSubjectKeyIdentifier().getBytes(), name: 'authorityKeyIdentifier'}
+  return {
+    keyIdentifier: issuer.cert.generateSubjectKeyIdentifier().getBytes(),
+    name: 'authorityKeyIdentifier',
+  }
 }
 
-function sign(cert: forge.pki.Certificate, keys: forge.pki.rsa.KeyPair, signer: forge.pki.rsa.KeyPair): Issued {
+function sign(
+  cert: forge.pki.Certificate,
+  keys: forge.pki.rsa.KeyPair,
+  signer: forge.pki.rsa.KeyPair,
+): Issued {
   cert.sign(signer.privateKey, forge.md.sha256.create())
   const certPem = forge.pki.certificateToPem(cert).replaceAll('\r\n', '\n')
   const der = Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(cert)).getBytes(), 'binary')

@@ -22,7 +22,10 @@ export interface DemoReport {
  * with --no-system into a temp DEV_CERTS_HOME. Each client is tried before and after. Touches nothing outside
  * its temp dir, needs no admin rights, and cleans up unless asked to keep it.
  */
-export async function runDemo(options: {keep: boolean; progress: (line: string) => void}): Promise<DemoReport> {
+export async function runDemo(options: {
+  keep: boolean
+  progress: (line: string) => void
+}): Promise<DemoReport> {
   const tempDir = await mkdtemp(join(tmpdir(), 'dev-certs-demo-'))
   const say = options.progress
   say(`temp dir ${tempDir}`)
@@ -35,7 +38,14 @@ export async function runDemo(options: {keep: boolean; progress: (line: string) 
     const project = join(tempDir, 'project')
     const pin = `SHA256:${createHash('sha256').update(root.der).digest('hex').toUpperCase()}`
     const config = {
-      authorities: [{fingerprints: [pin], hosts: [gateway.url], name: 'demo-gateway', source: `tls://127.0.0.1:${gateway.port}`}],
+      authorities: [
+        {
+          fingerprints: [pin],
+          hosts: [gateway.url],
+          name: 'demo-gateway',
+          source: `tls://127.0.0.1:${gateway.port}`,
+        },
+      ],
       env: {file: '.env'},
     }
     await exec(['mkdir', '-p', project])
@@ -57,7 +67,9 @@ export async function runDemo(options: {keep: boolean; progress: (line: string) 
       system: false,
     })
     const written = parse(await readFile(join(project, '.env')))
-    const after = await Promise.all(probes.map((probe) => runProbe(probe, gateway.url, {...process.env, ...written})))
+    const after = await Promise.all(
+      probes.map((probe) => runProbe(probe, gateway.url, {...process.env, ...written})),
+    )
     const clients = probes.map((probe, i) => ({after: after[i], before: before[i], client: probe.client}))
     const ok = clients.every(({after}) => after.ok || !after.installed)
     return {clients, gateway: gateway.url, ok, tempDir}

@@ -60,7 +60,16 @@ export function pythonProbe(library: 'httpx' | 'requests', python = 'python3'): 
 
 export function curlProbe(curl = 'curl'): Probe {
   return {
-    argv: (url) => [curl, '--silent', '--show-error', '--output', '/dev/null', '--write-out', '%{http_code}', url],
+    argv: (url) => [
+      curl,
+      '--silent',
+      '--show-error',
+      '--output',
+      '/dev/null',
+      '--write-out',
+      '%{http_code}',
+      url,
+    ],
     client: 'curl',
     explain(output) {
       const match = /curl: \((\d+)\) (.*)/.exec(output)
@@ -75,8 +84,16 @@ export async function runProbe(probe: Probe, url: string, env: NodeJS.ProcessEnv
     return {client: probe.client, installed: false, message: 'not installed', ok: false}
   }
 
-  if (!result.failed) return {client: probe.client, installed: true, message: `verified (HTTP ${result.stdout.trim()})`, ok: true}
-  const explained = result.timedOut ? {message: 'timed out'} : probe.explain(`${result.stdout}\n${result.stderr}`.trim())
+  if (!result.failed)
+    return {
+      client: probe.client,
+      installed: true,
+      message: `verified (HTTP ${result.stdout.trim()})`,
+      ok: true,
+    }
+  const explained = result.timedOut
+    ? {message: 'timed out'}
+    : probe.explain(`${result.stdout}\n${result.stderr}`.trim())
   return {client: probe.client, installed: true, ok: false, ...explained}
 }
 

@@ -33,10 +33,34 @@ export const CLIENT_VARIABLES: readonly ClientVariable[] = [
     note: 'Replaces the OpenSSL default file.',
     variable: 'SSL_CERT_FILE',
   },
-  {clients: 'curl', file: 'bundle', mode: 'replaces', note: 'Replaces the built-in bundle.', variable: 'CURL_CA_BUNDLE'},
-  {clients: 'git', file: 'bundle', mode: 'replaces', note: 'git ignores SSL_CERT_FILE.', variable: 'GIT_SSL_CAINFO'},
-  {clients: 'pip', file: 'bundle', mode: 'replaces', note: 'Replaces on pip < 24.2, extends after.', variable: 'PIP_CERT'},
-  {clients: 'AWS CLI, boto3', file: 'bundle', mode: 'replaces', note: 'Replaces botocore roots.', variable: 'AWS_CA_BUNDLE'},
+  {
+    clients: 'curl',
+    file: 'bundle',
+    mode: 'replaces',
+    note: 'Replaces the built-in bundle.',
+    variable: 'CURL_CA_BUNDLE',
+  },
+  {
+    clients: 'git',
+    file: 'bundle',
+    mode: 'replaces',
+    note: 'git ignores SSL_CERT_FILE.',
+    variable: 'GIT_SSL_CAINFO',
+  },
+  {
+    clients: 'pip',
+    file: 'bundle',
+    mode: 'replaces',
+    note: 'Replaces on pip < 24.2, extends after.',
+    variable: 'PIP_CERT',
+  },
+  {
+    clients: 'AWS CLI, boto3',
+    file: 'bundle',
+    mode: 'replaces',
+    note: 'Replaces botocore roots.',
+    variable: 'AWS_CA_BUNDLE',
+  },
 ]
 
 export interface EnvPaths {

@@ -72,7 +72,8 @@ export function removeBlock(text: string): string {
 
 function lineStartOf(text: string, marker: string, from: number): number {
   for (let at = text.indexOf(marker, from); at !== -1; at = text.indexOf(marker, at + 1)) {
-    const atLineStart = at === 0 || text[at - 1] === '\n' || (at === BOM_LATIN1.length && text.startsWith(BOM_LATIN1))
+    const atLineStart =
+      at === 0 || text[at - 1] === '\n' || (at === BOM_LATIN1.length && text.startsWith(BOM_LATIN1))
     const after = text[at + marker.length]
     const atLineEnd = after === undefined || after === '\n' || after === '\r'
     if (atLineStart && atLineEnd) return at

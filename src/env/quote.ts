@@ -27,7 +27,11 @@ export function dotenvQuote(value: string): string {
 }
 
 function unsafe(value: string): DevCertsError {
-  return new DevCertsError('UNSAFE_PATH', `The path ${JSON.stringify(value)} cannot be written safely to a .env file.`, {
-    fix: 'Set DEV_CERTS_HOME to a directory whose path has no quotes, newlines, backslashes or $.',
-  })
+  return new DevCertsError(
+    'UNSAFE_PATH',
+    `The path ${JSON.stringify(value)} cannot be written safely to a .env file.`,
+    {
+      fix: 'Set DEV_CERTS_HOME to a directory whose path has no quotes, newlines, backslashes or $.',
+    },
+  )
 }

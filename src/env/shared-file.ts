@@ -19,17 +19,25 @@ export async function readShared(path: string): Promise<string | undefined> {
   }
 
   if (info && info.size > MAX_SHARED_BYTES) {
-    throw new DevCertsError('SHARED_TOO_LARGE', `${path} is ${info.size} bytes; dev-certs edits files up to 1 MiB.`, {
-      fix: 'Point "env.file" in .devcerts.json at a smaller file, or use `dev certs env` to print the lines.',
-    })
+    throw new DevCertsError(
+      'SHARED_TOO_LARGE',
+      `${path} is ${info.size} bytes; dev-certs edits files up to 1 MiB.`,
+      {
+        fix: 'Point "env.file" in .devcerts.json at a smaller file, or use `dev certs env` to print the lines.',
+      },
+    )
   }
 
   const bytes = await readIfExists(path)
   if (!bytes) return undefined
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
-    throw new DevCertsError('SHARED_UTF16', `${path} is encoded as UTF-16, which dotenv loaders cannot read.`, {
-      fix: 'Save it as UTF-8 (in PowerShell: Set-Content -Encoding utf8), then run setup again.',
-    })
+    throw new DevCertsError(
+      'SHARED_UTF16',
+      `${path} is encoded as UTF-16, which dotenv loaders cannot read.`,
+      {
+        fix: 'Save it as UTF-8 (in PowerShell: Set-Content -Encoding utf8), then run setup again.',
+      },
+    )
   }
 
   return bytes.toString('latin1')

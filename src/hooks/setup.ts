@@ -37,7 +37,10 @@ const hook = async function (this: Hook.Context, options: {cwd?: string}): Promi
   })
   for (const warning of report.warnings) this.warn(warning)
   if (report.status === 'up-to-date') log('certs: up to date')
-  else this.log(`dev-certs: ${report.status === 'changed' ? 'set up' : report.status} (${report.steps.length} step(s))`)
+  else
+    this.log(
+      `dev-certs: ${report.status === 'changed' ? 'set up' : report.status} (${report.steps.length} step(s))`,
+    )
   if (report.manualCommands.length > 0) {
     this.log('dev-certs: run these admin commands to trust the team CA system-wide:')
     for (const argv of report.manualCommands) this.log(`  ${argv.join(' ')}`)

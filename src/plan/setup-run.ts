@@ -45,7 +45,9 @@ export async function runSetup(options: SetupRunOptions): Promise<SetupReport> {
   const plan = await planSetup({config, env, paths, profile, system: options.system})
   for (const authority of plan.steps.length > 0 ? plan.authorities : []) {
     for (const cert of authority.anchors) {
-      options.progress(`${authority.name}: trusting "${cert.subject}" ${showFingerprint(cert.fingerprint)} from ${authority.origin}`)
+      options.progress(
+        `${authority.name}: trusting "${cert.subject}" ${showFingerprint(cert.fingerprint)} from ${authority.origin}`,
+      )
     }
   }
 
@@ -73,8 +75,13 @@ export async function runSetup(options: SetupRunOptions): Promise<SetupReport> {
     return {...report, status: plan.steps.length === 0 ? 'up-to-date' : 'dry-run'}
   }
 
-  const result = await applyPlan(plan.steps, {interactive: options.interactive, progress: options.progress, stagedDir: paths.staged})
-  if (result.manual.length > 0) return {...report, exitCode: 3, manualCommands: result.manual, status: 'admin-steps-left'}
+  const result = await applyPlan(plan.steps, {
+    interactive: options.interactive,
+    progress: options.progress,
+    stagedDir: paths.staged,
+  })
+  if (result.manual.length > 0)
+    return {...report, exitCode: 3, manualCommands: result.manual, status: 'admin-steps-left'}
   return report
 }
 

@@ -36,7 +36,8 @@ export async function planSetup(input: SetupInput): Promise<SetupPlan> {
   const warnings = authorities.flatMap((a) => [
     ...a.warnings.map((w) => `${a.name}: ${w}`),
     ...a.privateKeyIn.map(
-      (file) => `${a.name}: ${file} contains a PRIVATE KEY. It was not copied anywhere, but a CA key in a ` +
+      (file) =>
+        `${a.name}: ${file} contains a PRIVATE KEY. It was not copied anywhere, but a CA key in a ` +
         'repository is a leak: remove it and rotate the CA.',
     ),
   ])
@@ -44,12 +45,14 @@ export async function planSetup(input: SetupInput): Promise<SetupPlan> {
   const steps: Step[] = []
   const write = async (path: string, content: string, why: string) => {
     const current = await readFile(path).catch(() => undefined)
-    if (!current?.equals(Buffer.from(content))) steps.push({admin: false, content, kind: 'write', mode: 0o644, path, why})
+    if (!current?.equals(Buffer.from(content)))
+      steps.push({admin: false, content, kind: 'write', mode: 0o644, path, why})
   }
 
   const variables = wantedVariables(paths)
   const shared = [await planBlock(config.env.file, dotenvLines(variables), 'the .env block')]
-  if (input.profile) shared.push(await planBlock(input.profile, [profileLine(paths.envSh)], 'shell profile line'))
+  if (input.profile)
+    shared.push(await planBlock(input.profile, [profileLine(paths.envSh)], 'shell profile line'))
   for (const file of shared) warnings.push(...file.warnings)
 
   const state = await readState(paths.state)
@@ -60,7 +63,11 @@ export async function planSetup(input: SetupInput): Promise<SetupPlan> {
     if (detection.store) {
       stores.push(detection.store.id)
       notes.push(`OS store: ${detection.store.name} (${detection.reason})`)
-      storeSteps.push(...(await detection.store.installSteps(teamCertificates(authorities).filter(({cert}) => cert.selfSigned))))
+      storeSteps.push(
+        ...(await detection.store.installSteps(
+          teamCertificates(authorities).filter(({cert}) => cert.selfSigned),
+        )),
+      )
     } else {
       notes.push(`OS store: skipped, ${detection.reason}; env files are still written.`)
     }
@@ -74,7 +81,11 @@ export async function planSetup(input: SetupInput): Promise<SetupPlan> {
   // The record goes first, so an interrupted run can still be undone.
   await write(paths.state, renderState(mergeState(state, wantedState)), 'what setup changed, for uninstall')
   await write(paths.teamCa, renderTeamCa(authorities), 'team CAs only (NODE_EXTRA_CA_CERTS)')
-  await write(paths.bundle, renderBundle(await readOsRoots(input.env), authorities), 'public roots + team CAs')
+  await write(
+    paths.bundle,
+    renderBundle(await readOsRoots(input.env), authorities),
+    'public roots + team CAs',
+  )
   await write(paths.envSh, renderEnvSh(variables), 'POSIX shell snippet')
   for (const file of shared) if (file.step) steps.push(file.step)
   steps.push(...storeSteps)
@@ -90,10 +101,15 @@ interface BlockPlan {
 
 async function planBlock(path: string, lines: string[], why: string): Promise<BlockPlan> {
   const current = await readShared(path)
-  const next = upsertBlock(current ?? '', lines.map((line) => toLatin1(line)))
+  const next = upsertBlock(
+    current ?? '',
+    lines.map((line) => toLatin1(line)),
+  )
   const warnings = shadowing(path, current ?? '', lines)
   const step: Step | undefined =
-    next === current ? undefined : {admin: false, content: fromLatin1(next), kind: 'write', mode: 0o644, path, why}
+    next === current
+      ? undefined
+      : {admin: false, content: fromLatin1(next), kind: 'write', mode: 0o644, path, why}
   return {created: current === undefined, path, step, warnings}
 }
 

@@ -55,7 +55,14 @@ export function stepJson(step: Step): Record<string, unknown> {
   const {kind, admin, why} = step
   switch (step.kind) {
     case 'write':
-      return {admin, bytes: Buffer.byteLength(step.content), kind, mode: step.mode.toString(8), path: step.path, why}
+      return {
+        admin,
+        bytes: Buffer.byteLength(step.content),
+        kind,
+        mode: step.mode.toString(8),
+        path: step.path,
+        why,
+      }
     case 'run':
       return {admin, argv: step.argv, kind, why}
     default:

@@ -36,8 +36,13 @@ export async function runUninstall(options: UninstallOptions): Promise<Uninstall
     return {...report, status: plan.steps.length === 0 ? 'nothing-to-remove' : 'dry-run'}
   }
 
-  const result = await applyPlan(plan.steps, {interactive: options.interactive, progress: options.progress, stagedDir: paths.staged})
-  if (result.manual.length > 0) return {...report, exitCode: 3, manualCommands: result.manual, status: 'admin-steps-left'}
+  const result = await applyPlan(plan.steps, {
+    interactive: options.interactive,
+    progress: options.progress,
+    stagedDir: paths.staged,
+  })
+  if (result.manual.length > 0)
+    return {...report, exitCode: 3, manualCommands: result.manual, status: 'admin-steps-left'}
   return report
 }
 

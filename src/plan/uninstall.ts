@@ -21,7 +21,14 @@ export async function planUninstall(paths: HomePaths, extraBlocks: string[] = []
     if (next === '' && state.created.includes(path)) {
       steps.push({admin: false, kind: 'remove', path, why: 'created by setup, empty without our block'})
     } else if (next !== current) {
-      steps.push({admin: false, content: fromLatin1(next), kind: 'write', mode: 0o644, path, why: 'remove our block'})
+      steps.push({
+        admin: false,
+        content: fromLatin1(next),
+        kind: 'write',
+        mode: 0o644,
+        path,
+        why: 'remove our block',
+      })
     }
   }
 
@@ -41,7 +48,13 @@ export async function planUninstall(paths: HomePaths, extraBlocks: string[] = []
   }
 
   if (present.length > 0 && present.every((name) => ours.has(`${paths.home}/${name}`))) {
-    steps.push({admin: false, afterAdmin: true, kind: 'rmdir', path: paths.home, why: 'DEV_CERTS_HOME, now empty'})
+    steps.push({
+      admin: false,
+      afterAdmin: true,
+      kind: 'rmdir',
+      path: paths.home,
+      why: 'DEV_CERTS_HOME, now empty',
+    })
   }
 
   return {notes: [], steps, warnings: []}

@@ -18,17 +18,30 @@ export interface Authority extends AnchorChoice {
 }
 
 /** Tries the authority's sources in order; the first that yields a pinned anchor wins. */
-export async function acquireAuthority(config: AuthorityConfig, env: NodeJS.ProcessEnv = process.env): Promise<Authority> {
+export async function acquireAuthority(
+  config: AuthorityConfig,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Authority> {
   const attempts: string[] = []
   for (const source of config.sources) {
     try {
       const fetched = await fetchSource(source, env)
       const decoded = fetched.chain
-        ? {certificates: fetched.chain.flatMap((der) => decodeCertificates(der, fetched.origin).certificates), privateKey: false}
+        ? {
+            certificates: fetched.chain.flatMap(
+              (der) => decodeCertificates(der, fetched.origin).certificates,
+            ),
+            privateKey: false,
+          }
         : decodeCertificates(fetched.bytes, fetched.origin)
       const choice = chooseAnchors(decoded.certificates, config.fingerprints, fetched.origin)
       log('%s: %s gave %d anchor(s)', config.name, fetched.origin, choice.anchors.length)
-      return {...choice, name: config.name, origin: fetched.origin, privateKeyIn: decoded.privateKey ? [fetched.origin] : []}
+      return {
+        ...choice,
+        name: config.name,
+        origin: fetched.origin,
+        privateKeyIn: decoded.privateKey ? [fetched.origin] : [],
+      }
     } catch (error) {
       if (!(error instanceof IntakeError)) throw error
       log('%s: %s failed: %s', config.name, source.text, error.message)
@@ -37,9 +50,13 @@ export async function acquireAuthority(config: AuthorityConfig, env: NodeJS.Proc
     }
   }
 
-  throw new DevCertsError('NO_ANCHOR', `Authority "${config.name}": no source gave a trusted CA.\n${attempts.join('\n')}`, {
-    fix: 'Fix the first source that should work (see each line above).',
-  })
+  throw new DevCertsError(
+    'NO_ANCHOR',
+    `Authority "${config.name}": no source gave a trusted CA.\n${attempts.join('\n')}`,
+    {
+      fix: 'Fix the first source that should work (see each line above).',
+    },
+  )
 }
 
 async function fetchSource(source: SourceSpec, env: NodeJS.ProcessEnv): Promise<Fetched> {

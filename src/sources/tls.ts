@@ -11,7 +11,11 @@ const log = logger('source:tls')
  * Reads the chain a gateway presents in its handshake. Verification is off on purpose here, and only here:
  * we are acquiring the CA, and nothing read is trusted until its fingerprint matches a pin.
  */
-export async function readTlsSource(host: string, port: number, timeoutMs = NETWORK_TIMEOUT_MS): Promise<Fetched> {
+export async function readTlsSource(
+  host: string,
+  port: number,
+  timeoutMs = NETWORK_TIMEOUT_MS,
+): Promise<Fetched> {
   const origin = `tls://${isIP(host) === 6 ? `[${host}]` : host}:${port}`
   log('handshake with %s (SNI %s)', origin, isIP(host) ? 'off: IP address' : host)
   const chain = await new Promise<Buffer[]>((resolve, reject) => {
@@ -33,9 +37,14 @@ export async function readTlsSource(host: string, port: number, timeoutMs = NETW
       if (certs.length === 0) fail('the server presented no certificate.')
       else resolve(certs)
     })
-    socket.once('timeout', () => fail(`no TLS handshake within ${timeoutMs / 1000} s.`, 'Check the host, the port and the VPN.'))
+    socket.once('timeout', () =>
+      fail(`no TLS handshake within ${timeoutMs / 1000} s.`, 'Check the host, the port and the VPN.'),
+    )
     socket.once('error', (error: NodeJS.ErrnoException) =>
-      fail(`${error.code ?? 'error'}: ${error.message}.`, 'Check the host and port, and that you are on the network that reaches it.'),
+      fail(
+        `${error.code ?? 'error'}: ${error.message}.`,
+        'Check the host and port, and that you are on the network that reaches it.',
+      ),
     )
   })
   log('%s presented %d certificate(s)', origin, chain.length)

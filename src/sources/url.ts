@@ -30,7 +30,11 @@ export async function readUrlSource(url: URL, timeoutMs = NETWORK_TIMEOUT_MS): P
 
     if (status !== 200) {
       response.resume()
-      throw fail(url, `the server answered HTTP ${status}.`, 'Check the URL; it may need a login, which dev-certs cannot do.')
+      throw fail(
+        url,
+        `the server answered HTTP ${status}.`,
+        'Check the URL; it may need a login, which dev-certs cannot do.',
+      )
     }
 
     const bytes = await readCapped(response, url)
@@ -42,13 +46,21 @@ export async function readUrlSource(url: URL, timeoutMs = NETWORK_TIMEOUT_MS): P
 
 function get(url: URL, timeoutMs: number): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
-    const options = {headers: {accept: '*/*', 'user-agent': 'dev-certs'}, rejectUnauthorized: false, timeout: timeoutMs}
+    const options = {
+      headers: {accept: '*/*', 'user-agent': 'dev-certs'},
+      rejectUnauthorized: false,
+      timeout: timeoutMs,
+    }
     const request = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, options, resolve)
     request.once('timeout', () => {
       request.destroy()
-      reject(fail(url, `no answer within ${timeoutMs / 1000} s.`, 'Check the URL and the network (VPN, proxy).'))
+      reject(
+        fail(url, `no answer within ${timeoutMs / 1000} s.`, 'Check the URL and the network (VPN, proxy).'),
+      )
     })
-    request.once('error', (error: NodeJS.ErrnoException) => reject(fail(url, `${error.code ?? 'error'}: ${error.message}.`)))
+    request.once('error', (error: NodeJS.ErrnoException) =>
+      reject(fail(url, `${error.code ?? 'error'}: ${error.message}.`)),
+    )
     request.end()
   })
 }

@@ -30,7 +30,8 @@ export function debianStore(): TrustStore {
       const steps: Step[] = []
       for (const [path, content] of wanted) {
         const current = await readFile(path, 'utf8').catch(() => undefined)
-        if (current !== content) steps.push({admin: true, content, kind: 'write', mode: 0o644, path, why: 'trust anchor'})
+        if (current !== content)
+          steps.push({admin: true, content, kind: 'write', mode: 0o644, path, why: 'trust anchor'})
       }
 
       for (const path of present.filter((p) => !wanted.has(p))) {
@@ -40,8 +41,18 @@ export function debianStore(): TrustStore {
       const trusted = await extractedFingerprints()
       const missing = anchors.filter(({cert}) => !trusted.has(cert.fingerprint))
       if (steps.length > 0 || missing.length > 0) {
-        log('refresh needed: %d file change(s), %d anchor(s) not in %s', steps.length, missing.length, DEBIAN.bundle)
-        steps.push({admin: true, argv: [await refreshBinary()], kind: 'run', why: 'rebuild the system bundle'})
+        log(
+          'refresh needed: %d file change(s), %d anchor(s) not in %s',
+          steps.length,
+          missing.length,
+          DEBIAN.bundle,
+        )
+        steps.push({
+          admin: true,
+          argv: [await refreshBinary()],
+          kind: 'run',
+          why: 'rebuild the system bundle',
+        })
       }
 
       return steps
@@ -68,7 +79,8 @@ function anchorFiles(anchors: WantedAnchor[]): Map<string, string> {
   const counts = new Map<string, number>()
   for (const {authority} of anchors) counts.set(authority, (counts.get(authority) ?? 0) + 1)
   for (const {authority, cert} of anchors) {
-    const suffix = counts.get(authority)! > 1 ? `-${cert.fingerprint.replaceAll(':', '').slice(0, 8).toLowerCase()}` : ''
+    const suffix =
+      counts.get(authority)! > 1 ? `-${cert.fingerprint.replaceAll(':', '').slice(0, 8).toLowerCase()}` : ''
     files.set(join(DEBIAN.anchorDir, `${authority}${suffix}.crt`), cert.pem)
   }
 
@@ -88,7 +100,11 @@ async function extractedFingerprints(): Promise<Set<Fingerprint>> {
 async function refreshBinary(): Promise<string> {
   const found = await findBinary(DEBIAN.refresh)
   if (found) return found
-  throw new DevCertsError('NO_REFRESH_TOOL', `${DEBIAN.refresh} was not found in /usr/sbin, /usr/bin, /sbin or /bin.`, {
-    fix: 'Install it with `sudo apt-get install ca-certificates`, or run setup with --no-system.',
-  })
+  throw new DevCertsError(
+    'NO_REFRESH_TOOL',
+    `${DEBIAN.refresh} was not found in /usr/sbin, /usr/bin, /sbin or /bin.`,
+    {
+      fix: 'Install it with `sudo apt-get install ca-certificates`, or run setup with --no-system.',
+    },
+  )
 }

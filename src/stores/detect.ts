@@ -5,13 +5,24 @@ import {type TrustStore} from './trust-store.js'
 
 const log = logger('store')
 
-const DEBIAN_FAMILY = ['debian', 'ubuntu', 'linuxmint', 'pop', 'raspbian', 'kali', 'elementary', 'zorin', 'neon']
+const DEBIAN_FAMILY = [
+  'debian',
+  'ubuntu',
+  'linuxmint',
+  'pop',
+  'raspbian',
+  'kali',
+  'elementary',
+  'zorin',
+  'neon',
+]
 
 export type Detection = {reason: string; store: TrustStore} | {reason: string; store: undefined}
 
 /** The family comes from os-release ID and ID_LIKE, never from which directories happen to exist. */
 export function detectStore(platform: NodeJS.Platform = process.platform): Detection {
-  if (platform !== 'linux') return {reason: `the ${platform} trust store is not supported yet`, store: undefined}
+  if (platform !== 'linux')
+    return {reason: `the ${platform} trust store is not supported yet`, store: undefined}
   const release = readOsRelease()
   if (!release) return {reason: 'no /etc/os-release, so the Linux family is unknown', store: undefined}
   const ids = [release.id, ...release.idLike]

@@ -50,7 +50,10 @@ export async function exec(argv: readonly string[], options: ExecOptions = {}): 
 }
 
 /** Runs argv and throws a CommandError (command, exit code, stderr, fix) when it fails. */
-export async function run(argv: readonly string[], options: ExecOptions & {fix?: string} = {}): Promise<ExecResult> {
+export async function run(
+  argv: readonly string[],
+  options: ExecOptions & {fix?: string} = {},
+): Promise<ExecResult> {
   const result = await exec(argv, options)
   if (result.failed) {
     const output = result.missing ? `${argv[0]}: not found` : result.stderr || result.stdout

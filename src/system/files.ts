@@ -38,7 +38,11 @@ export async function writeFileAtomic(path: string, content: string | Buffer, mo
   })
   const temp = join(dir, `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`)
   try {
-    const handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, previous?.mode ?? mode)
+    const handle = await open(
+      temp,
+      constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL,
+      previous?.mode ?? mode,
+    )
     try {
       await handle.writeFile(content)
       await handle.sync()
@@ -89,8 +93,12 @@ export function fileError(action: string, path: string, error: unknown): DevCert
     EPERM: 'Check the permissions of the file and its directory.',
     EROFS: 'The file system is read-only; choose a writable location (DEV_CERTS_HOME or the config).',
   }
-  return new DevCertsError(`FS_${code}`, `Could not ${action} ${path}: ${code} (${(error as Error).message}).`, {
-    cause: error,
-    fix: hints[code] ?? 'Check the path and try again.',
-  })
+  return new DevCertsError(
+    `FS_${code}`,
+    `Could not ${action} ${path}: ${code} (${(error as Error).message}).`,
+    {
+      cause: error,
+      fix: hints[code] ?? 'Check the path and try again.',
+    },
+  )
 }

@@ -17,9 +17,13 @@ export interface HomePaths {
 export function certsHome(dataDir: string, env: NodeJS.ProcessEnv = process.env): HomePaths {
   const home = resolve(env.DEV_CERTS_HOME || join(dataDir, 'certs'))
   if (/[\u0000-\u001f\u007f]/.test(home)) {
-    throw new DevCertsError('BAD_HOME', `DEV_CERTS_HOME contains a control character: ${JSON.stringify(home)}.`, {
-      fix: 'Choose a directory whose path has no newline or control character.',
-    })
+    throw new DevCertsError(
+      'BAD_HOME',
+      `DEV_CERTS_HOME contains a control character: ${JSON.stringify(home)}.`,
+      {
+        fix: 'Choose a directory whose path has no newline or control character.',
+      },
+    )
   }
 
   return {
@@ -36,6 +40,9 @@ export function certsHome(dataDir: string, env: NodeJS.ProcessEnv = process.env)
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.DEV_DATA_DIR) return env.DEV_DATA_DIR
   if (process.platform === 'win32' && env.LOCALAPPDATA) return join(env.LOCALAPPDATA, 'dev')
-  const base = env.XDG_DATA_HOME && isAbsolute(env.XDG_DATA_HOME) ? env.XDG_DATA_HOME : join(homedir(), '.local', 'share')
+  const base =
+    env.XDG_DATA_HOME && isAbsolute(env.XDG_DATA_HOME)
+      ? env.XDG_DATA_HOME
+      : join(homedir(), '.local', 'share')
   return join(base, 'dev')
 }

@@ -11,7 +11,9 @@ export interface OsRelease {
 }
 
 /** Parses /etc/os-release (or the file at DEV_CERTS_OS_RELEASE, which tests use to simulate a family). */
-export function readOsRelease(path = process.env.DEV_CERTS_OS_RELEASE || '/etc/os-release'): OsRelease | undefined {
+export function readOsRelease(
+  path = process.env.DEV_CERTS_OS_RELEASE || '/etc/os-release',
+): OsRelease | undefined {
   let text: string
   try {
     text = readFileSync(path, 'utf8')

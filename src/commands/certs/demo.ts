@@ -27,7 +27,11 @@ Exit codes: 0 every installed client verified after setup; 1 otherwise.`
       }
 
       this.log('')
-      this.log(report.ok ? 'Every client verifies the gateway, with verification on.' : 'Some clients still fail: see above.')
+      this.log(
+        report.ok
+          ? 'Every client verifies the gateway, with verification on.'
+          : 'Some clients still fail: see above.',
+      )
       if (flags.keep) this.log(`Kept ${report.tempDir}`)
     }
 
@@ -38,6 +42,8 @@ Exit codes: 0 every installed client verified after setup; 1 otherwise.`
 
 function cell(result: ProbeResult): string {
   if (!result.installed) return '- not installed'
-  const text = result.ok ? `ok ${result.message}` : `FAIL ${result.code ? `${result.code}: ` : ''}${result.message}`
+  const text = result.ok
+    ? `ok ${result.message}`
+    : `FAIL ${result.code ? `${result.code}: ` : ''}${result.message}`
   return text.length > 50 ? `${text.slice(0, 49)}…` : text
 }

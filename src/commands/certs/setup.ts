@@ -17,8 +17,14 @@ Exit codes: 0 done or nothing to do; 1 error (nothing written); 3 admin steps le
   static override flags = {
     config: Flags.string({description: 'path to the team config (default: .devcerts.json searched upward)'}),
     'dry-run': Flags.boolean({description: 'print the exact plan (files, commands) and change nothing'}),
-    'shell-profile': Flags.boolean({description: 'add one marked line to ~/.bashrc or ~/.zshrc that sources env.sh'}),
-    system: Flags.boolean({allowNo: true, default: true, description: 'install into the OS trust store (--no-system skips it)'}),
+    'shell-profile': Flags.boolean({
+      description: 'add one marked line to ~/.bashrc or ~/.zshrc that sources env.sh',
+    }),
+    system: Flags.boolean({
+      allowNo: true,
+      default: true,
+      description: 'install into the OS trust store (--no-system skips it)',
+    }),
     yes: Flags.boolean({char: 'y', description: 'do not ask; run admin steps through sudo when possible'}),
   }
   static override summary = 'Trust the team CA on this machine, with verification on.'

@@ -9,7 +9,10 @@ marked blocks in .env files and shell profiles. Every file we touched ends byte-
 
 Exit codes: 0 done or nothing to remove; 1 error; 3 admin steps left (printed).`
   static override enableJsonFlag = true
-  static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --dry-run']
+  static override examples = [
+    '<%= config.bin %> <%= command.id %>',
+    '<%= config.bin %> <%= command.id %> --dry-run',
+  ]
   static override flags = {
     'dry-run': Flags.boolean({description: 'print the exact plan and change nothing'}),
     yes: Flags.boolean({char: 'y', description: 'do not ask; run admin steps through sudo when possible'}),
