@@ -1,6 +1,7 @@
 import {type Hook} from '@oclif/core'
 
 import {findConfigFile} from '../config/find.js'
+import {DevCertsError} from '../system/errors.js'
 import {logger} from '../system/log.js'
 
 const log = logger('hook')
@@ -34,8 +35,15 @@ const hook = async function (this: Hook.Context, options: {cwd?: string}): Promi
     progress: (line) => log(line),
     shellProfile: false,
     system: true,
+  }).catch((error: unknown) => {
+    // Many hosts never read a hook's failures, so say it here; the host command itself goes on.
+    if (!(error instanceof DevCertsError)) throw error
+    // Written whole: oclif's warn() wraps at 80 columns and splits paths and fingerprints.
+    process.stderr.write(`dev-certs: ${error.message}${error.fix ? `\nFix: ${error.fix}` : ''}\n`)
+    return undefined
   })
-  for (const warning of report.warnings) this.warn(warning)
+  if (!report) return {exitCode: 1, status: 'error'}
+  for (const warning of report.warnings) process.stderr.write(`dev-certs: warning: ${warning}\n`)
   if (report.status === 'up-to-date') log('certs: up to date')
   else
     this.log(

@@ -1,5 +1,5 @@
 import {readdir, readFile} from 'node:fs/promises'
-import {join} from 'node:path'
+import {basename, join} from 'node:path'
 
 import {type Fingerprint} from '../certs/fingerprint.js'
 import {splitPem, pemFingerprint} from '../bundle/os-roots.js'
@@ -26,7 +26,8 @@ export function debianStore(): TrustStore {
     id: 'debian',
     async installSteps(anchors) {
       const wanted = anchorFiles(anchors)
-      const present = await listAnchors()
+      const authorities = new Set(anchors.map((anchor) => anchor.authority))
+      const present = (await listAnchors()).filter((path) => authorities.has(authorityOf(path)))
       const steps: Step[] = []
       for (const [path, content] of wanted) {
         const current = await readFile(path, 'utf8').catch(() => undefined)
@@ -85,6 +86,11 @@ function anchorFiles(anchors: WantedAnchor[]): Map<string, string> {
   }
 
   return files
+}
+
+/** `team-root.crt` and `team-root-1a2b3c4d.crt` both belong to authority `team-root`. */
+function authorityOf(path: string): string {
+  return basename(path, '.crt').replace(/-[0-9a-f]{8}$/, '')
 }
 
 async function listAnchors(): Promise<string[]> {

@@ -10,7 +10,10 @@ export interface WantedAnchor {
 /** One OS trust store, with the same verbs as every other: detect, check, install steps, remove steps. */
 export interface TrustStore {
   id: string
-  /** Steps that make exactly these anchors ours in the store (adds missing, removes ours no longer wanted). */
+  /**
+   * Steps that make these anchors trusted, and remove the anchors of the same authorities that are no longer
+   * pinned (a rotation). Other authorities' anchors (another project's) are left alone.
+   */
   installSteps(anchors: WantedAnchor[]): Promise<Step[]>
   /** Trusted means present in the store's extracted bundle, by fingerprint; a file on disk is not trust. */
   isTrusted(fingerprint: Fingerprint): Promise<boolean>
