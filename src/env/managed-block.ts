@@ -48,9 +48,9 @@ export function eolOf(text: string): '\n' | '\r\n' {
  * Returns the text with our block holding `lines`: rewritten in place, or appended. Lines end like the file's
  * own, unless `eol` is forced (shell profiles: a CR would become part of the sourced path).
  */
-export function upsertBlock(text: string, lines: string[], eol?: '\n'): string {
+export function upsertBlock(text: string, lines: string[], forceEol?: '\n'): string {
   const found = findBlock(text)
-  eol ??= eolOf(found ? text.slice(0, found.start) + text.slice(found.end) : text)
+  const eol = forceEol ?? eolOf(found ? text.slice(0, found.start) + text.slice(found.end) : text)
   const body = [BEGIN, ...lines, END].join(eol)
   if (found) {
     const tail = found.joined ? '' : eol

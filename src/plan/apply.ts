@@ -1,8 +1,8 @@
-import {mkdir, rm, rmdir} from 'node:fs/promises'
+import {mkdir, rm, rmdir, stat} from 'node:fs/promises'
 import {basename, join} from 'node:path'
 
 import {exec, run} from '../system/exec.js'
-import {removeFile, writeFileAtomic} from '../system/files.js'
+import {readIfExists, removeFile, writeFileAtomic} from '../system/files.js'
 import {logger} from '../system/log.js'
 import {isRoot} from '../system/platform.js'
 import {describeStep, manualCommand, type Step} from './step.js'
@@ -28,7 +28,22 @@ export interface ApplyResult {
 
 type Privilege = 'direct' | 'manual' | 'sudo' | 'sudo-n'
 
+/**
+ * Runs the steps in order. When one fails, the files this run already changed are put back as they were, so a
+ * failed run leaves nothing half-done; the error is rethrown.
+ */
 export async function applyPlan(steps: Step[], options: ApplyOptions): Promise<ApplyResult> {
+  const undo: Array<() => Promise<unknown>> = []
+  try {
+    return await applySteps(steps, options, undo)
+  } catch (error) {
+    for (const restore of undo.reverse()) await restore().catch((e) => log('rollback failed: %s', e))
+    if (undo.length > 0) log('rolled back %d change(s)', undo.length)
+    throw error
+  }
+}
+
+async function applySteps(steps: Step[], options: ApplyOptions, undo: Array<() => Promise<unknown>>) {
   const applied: Step[] = []
   const manual: string[][] = []
   let privilege: Privilege | undefined
@@ -36,6 +51,7 @@ export async function applyPlan(steps: Step[], options: ApplyOptions): Promise<A
     if (step.afterAdmin && manual.length > 0) continue
     if (!step.admin) {
       options.progress(describeStep(step))
+      undo.push(await undoFor(step))
       await perform(step)
       applied.push(step)
       continue
@@ -45,6 +61,7 @@ export async function applyPlan(steps: Step[], options: ApplyOptions): Promise<A
     log('admin step via %s: %s', privilege, describeStep(step))
     if (privilege === 'direct') {
       options.progress(describeStep(step))
+      undo.push(await undoFor(step))
       await perform(step)
       applied.push(step)
       continue
@@ -65,6 +82,14 @@ export async function applyPlan(steps: Step[], options: ApplyOptions): Promise<A
 
   if (manual.length === 0) await rm(options.stagedDir, {force: true, recursive: true})
   return {applied, manual}
+}
+
+/** What puts a file back: its previous bytes and mode, or its absence. */
+async function undoFor(step: Step): Promise<() => Promise<unknown>> {
+  if (step.kind !== 'write' && step.kind !== 'remove') return async () => undefined
+  const previous = await readIfExists(step.path)
+  const mode = previous ? (await stat(step.path)).mode & 0o7777 : 0o644
+  return previous ? () => writeFileAtomic(step.path, previous, mode) : () => removeFile(step.path)
 }
 
 async function perform(step: Step): Promise<void> {

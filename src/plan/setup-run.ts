@@ -3,9 +3,12 @@ import {basename, join} from 'node:path'
 
 import {showFingerprint} from '../certs/fingerprint.js'
 import {loadTeamConfig} from '../config/find.js'
-import {certsHome} from '../system/paths.js'
+import {type TeamConfig} from '../config/team-config.js'
+import {withLock} from '../system/lock.js'
+import {certsHome, type HomePaths} from '../system/paths.js'
 import {applyPlan} from './apply.js'
-import {planSetup} from './setup.js'
+import {checkHome, checkWritable} from './preflight.js'
+import {acquireAll, planSetup, type SetupPlan} from './setup.js'
 import {describeStep, stepJson} from './step.js'
 
 export interface SetupRunOptions {
@@ -42,7 +45,24 @@ export async function runSetup(options: SetupRunOptions): Promise<SetupReport> {
   const config = await loadTeamConfig({configFile: options.configFile, cwd: options.cwd})
   const paths = certsHome(options.dataDir, env)
   const profile = options.shellProfile ? shellProfile(env) : undefined
-  const plan = await planSetup({config, env, paths, profile, system: options.system})
+  const authorities = await acquireAll(config, env)
+  await checkHome(paths, env)
+  const input = {config, env, paths, profile, system: options.system}
+  if (options.dryRun) return applyAndReport(await planSetup(input, authorities), paths, config, options)
+  return withLock(
+    paths.home,
+    (holder) =>
+      options.progress(`waiting for lock: another dev-certs run (pid ${holder}) is working on ${paths.home}`),
+    async () => applyAndReport(await planSetup(input, authorities), paths, config, options),
+  )
+}
+
+async function applyAndReport(
+  plan: SetupPlan,
+  paths: HomePaths,
+  config: TeamConfig,
+  options: SetupRunOptions,
+): Promise<SetupReport> {
   for (const authority of plan.steps.length > 0 ? plan.authorities : []) {
     for (const cert of authority.anchors) {
       options.progress(
@@ -75,6 +95,7 @@ export async function runSetup(options: SetupRunOptions): Promise<SetupReport> {
     return {...report, status: plan.steps.length === 0 ? 'up-to-date' : 'dry-run'}
   }
 
+  await checkWritable(plan.steps)
   const result = await applyPlan(plan.steps, {
     interactive: options.interactive,
     progress: options.progress,

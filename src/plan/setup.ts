@@ -28,11 +28,16 @@ export interface SetupPlan extends Plan {
   store?: string
 }
 
-/** Computes, without side effects, the steps that bring this machine to the wanted state. */
-export async function planSetup(input: SetupInput): Promise<SetupPlan> {
-  const {config, paths} = input
+/** Acquires every authority: reads or fetches, pin-checks and validates. Writes nothing. */
+export async function acquireAll(config: TeamConfig, env?: NodeJS.ProcessEnv): Promise<Authority[]> {
   const authorities: Authority[] = []
-  for (const authority of config.authorities) authorities.push(await acquireAuthority(authority, input.env))
+  for (const authority of config.authorities) authorities.push(await acquireAuthority(authority, env))
+  return authorities
+}
+
+/** Computes, without side effects, the steps that bring this machine to the wanted state. */
+export async function planSetup(input: SetupInput, authorities: Authority[]): Promise<SetupPlan> {
+  const {config, paths} = input
   const warnings = authorities.flatMap((a) => [
     ...a.warnings.map((w) => `${a.name}: ${w}`),
     ...a.privateKeyIn.map(
@@ -51,8 +56,9 @@ export async function planSetup(input: SetupInput): Promise<SetupPlan> {
 
   const variables = wantedVariables(paths)
   const shared = [await planBlock(config.env.file, dotenvLines(variables), 'the .env block')]
-  if (input.profile)
-    shared.push(await planBlock(input.profile, [profileLine(paths.envSh)], 'shell profile line'))
+  if (input.profile) {
+    shared.push(await planBlock(input.profile, [profileLine(paths.envSh)], 'shell profile line', '\n'))
+  }
   for (const file of shared) warnings.push(...file.warnings)
 
   const state = await readState(paths.state)
@@ -99,11 +105,12 @@ interface BlockPlan {
   warnings: string[]
 }
 
-async function planBlock(path: string, lines: string[], why: string): Promise<BlockPlan> {
+async function planBlock(path: string, lines: string[], why: string, eol?: '\n'): Promise<BlockPlan> {
   const current = await readShared(path)
   const next = upsertBlock(
     current ?? '',
     lines.map((line) => toLatin1(line)),
+    eol,
   )
   const warnings = shadowing(path, current ?? '', lines)
   const step: Step | undefined =

@@ -1,0 +1,98 @@
+import {hostname} from 'node:os'
+import {constants} from 'node:fs'
+import {mkdir, open, readFile, rename, rm, rmdir} from 'node:fs/promises'
+import {join} from 'node:path'
+
+import {DevCertsError} from './errors.js'
+import {logger} from './log.js'
+
+const log = logger('lock')
+const POLL_MS = 100
+
+/**
+ * Serialises runs on one DEV_CERTS_HOME (an IDE and a terminal, parallel `dev setup` hooks). The lock is a file
+ * holding the owner's pid; a lock whose process is gone is taken over.
+ */
+export async function withLock<T>(
+  dir: string,
+  onWait: (holder: string) => void,
+  work: () => Promise<T>,
+  timeoutMs = 120_000,
+): Promise<T> {
+  const created = await mkdir(dir, {recursive: true})
+  const path = join(dir, '.lock')
+  const deadline = Date.now() + timeoutMs
+  let announced = false
+  for (;;) {
+    const taken = await tryCreate(path)
+    if (taken) break
+    const holder = await readFile(path, 'utf8').catch(() => '')
+    if (isStale(holder)) {
+      await takeOver(path, holder)
+      continue
+    }
+
+    if (!announced) {
+      onWait(holder.split('\n')[0] || 'unknown')
+      announced = true
+    }
+
+    if (Date.now() > deadline) {
+      throw new DevCertsError(
+        'LOCKED',
+        `Another dev-certs run (pid ${holder.split('\n')[0]}) holds ${path}.`,
+        {
+          fix: 'Wait for it to finish; if no dev-certs is running, delete the lock file.',
+        },
+      )
+    }
+
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS))
+  }
+
+  log('locked %s', path)
+  try {
+    return await work()
+  } finally {
+    await rm(path, {force: true})
+    log('unlocked %s', path)
+    // A run that failed before writing anything leaves no empty directory behind.
+    if (created) await rmdir(created).catch(() => undefined)
+  }
+}
+
+async function tryCreate(path: string): Promise<boolean> {
+  try {
+    const handle = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644)
+    await handle.writeFile(`${process.pid}\n${hostname()}\n`)
+    await handle.close()
+    return true
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false
+    throw error
+  }
+}
+
+/** A lock from this host whose pid no longer runs. A lock being written (empty) is not stale yet. */
+function isStale(holder: string): boolean {
+  const [pid, host] = holder.split('\n')
+  if (!pid || host !== hostname()) return false
+  try {
+    process.kill(Number(pid), 0)
+    return false
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH'
+  }
+}
+
+/** Moves the stale lock aside; only one contender's rename succeeds, the others retry. */
+async function takeOver(path: string, holder: string): Promise<void> {
+  const current = await readFile(path, 'utf8').catch(() => '')
+  if (current !== holder) return
+  const aside = `${path}.stale.${process.pid}`
+  await rename(path, aside).then(
+    () => log('took over a stale lock from pid %s', holder.split('\n')[0]),
+    () => undefined,
+  )
+  await rm(aside, {force: true})
+}
