@@ -65,12 +65,18 @@ export function upsertBlock(text: string, lines: string[], forceEol?: '\n'): str
 export function removeBlock(text: string): string {
   const found = findBlock(text)
   if (!found) return text
-  if (found.joined) {
-    const separator = text.slice(0, found.start).endsWith('\r\n') ? 2 : 1
-    return text.slice(0, found.start - separator)
-  }
-
+  if (found.joined) return withoutSeparator(text.slice(0, found.start))
   return text.slice(0, found.start) + text.slice(found.end)
+}
+
+/**
+ * Undoes the line end we appended to a file that lacked a final one. We used the file's own style (CRLF when it
+ * had any CRLF), so only one reading is consistent: "x\r" + "\n" and "x" + "\r\n" cannot both be.
+ */
+function withoutSeparator(before: string): string {
+  const crlf = before.slice(0, -2)
+  if (before.endsWith('\r\n') && crlf.includes('\r\n') && !crlf.endsWith('\n')) return crlf
+  return before.slice(0, -1)
 }
 
 function lineStartOf(text: string, marker: string, from: number): number {

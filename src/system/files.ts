@@ -1,6 +1,18 @@
 import {randomBytes} from 'node:crypto'
 import {constants} from 'node:fs'
-import {chmod, chown, lstat, mkdir, open, readFile, realpath, rename, rm, stat} from 'node:fs/promises'
+import {
+  chmod,
+  chown,
+  lstat,
+  mkdir,
+  open,
+  readdir,
+  readFile,
+  realpath,
+  rename,
+  rm,
+  stat,
+} from 'node:fs/promises'
 import {basename, dirname, join} from 'node:path'
 
 import {DevCertsError} from './errors.js'
@@ -36,7 +48,8 @@ export async function writeFileAtomic(path: string, content: string | Buffer, mo
   await mkdir(dir, {recursive: true}).catch((error) => {
     throw fileError('create the directory of', target, error)
   })
-  const temp = join(dir, `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`)
+  await removeDeadTemps(dir, basename(target))
+  const temp = join(dir, `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`)
   try {
     const handle = await open(
       temp,
@@ -58,6 +71,28 @@ export async function writeFileAtomic(path: string, content: string | Buffer, mo
     await rm(temp, {force: true})
     throw fileError('write', target, error)
   }
+}
+
+/** A run killed between creating its temp file and the rename leaves it behind: the next write clears it. */
+async function removeDeadTemps(dir: string, base: string): Promise<void> {
+  const names = await readdir(dir).catch(() => [] as string[])
+  for (const name of names) {
+    const pid = new RegExp(`^\\.${escape(base)}\\.(\\d+)\\.[0-9a-f]+\\.tmp$`).exec(name)?.[1]
+    if (pid && !alive(Number(pid))) await rm(join(dir, name), {force: true})
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH'
+  }
+}
+
+function escape(text: string): string {
+  return text.replaceAll(/[.*+?^${}()|[\]\\]/g, '\\$&')
 }
 
 export async function removeFile(path: string): Promise<boolean> {

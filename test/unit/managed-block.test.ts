@@ -45,3 +45,20 @@ describe('managed block in a shared file', () => {
     expect(removeBlock(added)).toBe(damaged)
   })
 })
+
+describe('managed block fuzz (short run of scripts/fuzz-env-block.mjs)', () => {
+  it('random files: bytes outside the block never change and removal restores the original', async () => {
+    const {execa} = await import('execa')
+    const script = new URL('../../scripts/fuzz-env-block.mjs', import.meta.url).pathname
+    const result = await execa(process.execPath, [script, '--iterations', '5000', '--seed', '42'], {
+      reject: false,
+    })
+    expect(result.stdout).toMatch(/env-block fuzz: 5000 random files in .* s, 0 failures/)
+    expect(result.exitCode).toBe(0)
+  })
+
+  it('a file ending in a lone CR gets its CR back on removal', () => {
+    for (const original of ["'\r", 'A=1\r\nB\r', 'x\r\r'])
+      expect(removeBlock(upsertBlock(original, ['X=1']))).toBe(original)
+  })
+})

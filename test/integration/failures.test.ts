@@ -1,0 +1,116 @@
+import {chmod, mkdir, readdir, readFile, stat, writeFile} from 'node:fs/promises'
+import {join} from 'node:path'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+
+import {BIN, cleanEnv, dev} from '../helpers/cli.js'
+import {makeProject, removeProjects} from '../helpers/project.js'
+import {type Sandbox, sandboxUnavailable, startSandbox} from '../helpers/sandbox.js'
+
+/** Each failure: exit 1, a message that names the input and the fix, and nothing half-done. */
+afterAll(removeProjects)
+
+describe('setup fails cleanly', () => {
+  const setup = async (dir: string, home: string) =>
+    dev(['certs', 'setup', '--no-system'], {cwd: dir, env: cleanEnv({DEV_CERTS_HOME: home})})
+
+  it('when .env is a directory', async () => {
+    const {dir, home} = await makeProject()
+    await mkdir(join(dir, '.env'))
+    const result = await setup(dir, home)
+    expect(result.exitCode).toBe(1)
+    expect(result.stderr).toContain(`${join(dir, '.env')} is a directory, not a file.`)
+    expect(result.stderr).toContain('Fix: ')
+    await expect(stat(home)).rejects.toThrow()
+  })
+
+  it('when .env is UTF-16, which dotenv loaders cannot read', async () => {
+    const {dir, home} = await makeProject()
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('A=1\r\n', 'utf16le')])
+    await writeFile(join(dir, '.env'), utf16)
+    const result = await setup(dir, home)
+    expect(result.exitCode).toBe(1)
+    expect(result.stderr).toContain('is encoded as UTF-16')
+    expect(await readFile(join(dir, '.env'))).toEqual(utf16)
+    await expect(stat(home)).rejects.toThrow()
+  })
+
+  it('when .env is 10 MB', async () => {
+    const {dir, home} = await makeProject()
+    await writeFile(join(dir, '.env'), Buffer.alloc(10 * 1024 * 1024, 'A'))
+    const result = await setup(dir, home)
+    expect(result.exitCode).toBe(1)
+    expect(result.stderr).toMatch(/is 10485760 bytes; dev-certs edits files up to 1 MiB/)
+    await expect(stat(home)).rejects.toThrow()
+  })
+
+  it('when DEV_CERTS_HOME is on a drive that is not there', async () => {
+    const {dir} = await makeProject()
+    const result = await setup(dir, '/mnt/dev-certs-no-such-drive/certs')
+    expect(result.exitCode).toBe(1)
+    expect(result.stderr).toContain('its parent /mnt/dev-certs-no-such-drive does not exist')
+    await expect(stat('/mnt/dev-certs-no-such-drive')).rejects.toThrow()
+    await expect(stat(join(dir, '.env'))).rejects.toThrow()
+  })
+})
+
+const skip = await sandboxUnavailable()
+
+describe.skipIf(skip)(`setup fails cleanly on the file system${skip ? ` (skipped: ${skip})` : ''}`, () => {
+  let sandbox: Sandbox
+  beforeAll(async () => {
+    sandbox = await startSandbox()
+  })
+  afterAll(async () => sandbox?.stop())
+
+  const runIn = (dir: string, home: string, prefix: string[] = []) =>
+    sandbox.run([...prefix, process.execPath, BIN, 'certs', 'setup', '--no-system'], {
+      cwd: dir,
+      env: cleanEnv({DEV_CERTS_HOME: home, HOME: dir}),
+    })
+
+  it('when the project is on a read-only file system', async () => {
+    const {dir} = await makeProject()
+    const original = 'KEEP=1\n'
+    await writeFile(join(dir, '.env'), original)
+    await sandbox.run(['mount', '--bind', dir, dir])
+    await sandbox.run(['mount', '-o', 'remount,ro,bind', dir])
+    const result = await runIn(dir, join(sandbox.root, 'home-rofs'))
+    expect(result.exitCode).toBe(1)
+    expect(result.stderr).toMatch(/EROFS/)
+    expect(result.stderr).toContain('read-only')
+    expect(await readFile(join(dir, '.env'), 'utf8')).toBe(original)
+    await expect(stat(join(sandbox.root, 'home-rofs', 'bundle.pem'))).rejects.toThrow()
+  })
+
+  it('when the disk fills up (ENOSPC) midway: what was written is rolled back', async () => {
+    const {dir} = await makeProject()
+    const original = 'KEEP=1\r\n'
+    await writeFile(join(dir, '.env'), original)
+    const small = join(sandbox.root, 'small')
+    await mkdir(small)
+    // Room for the small files but not for the ~220 KB bundle.
+    await sandbox.run(['mount', '-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', small])
+    const result = await runIn(dir, join(small, 'home'))
+    expect(result.exitCode).toBe(1)
+    expect(result.stderr).toContain('ENOSPC')
+    expect(result.stderr).toContain('Free some disk space')
+    expect(await readFile(join(dir, '.env'), 'utf8')).toBe(original)
+    const left = await sandbox.run(['ls', '-A', small])
+    expect(left.stdout.trim()).toBe('')
+  })
+
+  it('when .env belongs to someone else (permission denied)', async () => {
+    const {dir} = await makeProject({owner: 65_534})
+    const original = 'ROOT_OWNED=1\n'
+    await writeFile(join(dir, '.env'), original)
+    await chmod(join(dir, '.env'), 0o644)
+    const home = join(dir, 'home')
+    const asNobody = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', '--']
+    const result = await runIn(dir, home, asNobody)
+    expect(result.exitCode).toBe(1)
+    expect(result.stderr).toContain(`Could not write ${join(dir, '.env')}: EACCES`)
+    expect(result.stderr).toContain('Check the permissions')
+    expect(await readFile(join(dir, '.env'), 'utf8')).toBe(original)
+    expect(await readdir(dir).then((names) => names.includes('home'))).toBe(false)
+  })
+})
