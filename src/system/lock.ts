@@ -1,7 +1,7 @@
 import {hostname} from 'node:os'
 import {constants} from 'node:fs'
 import {mkdir, open, readFile, rename, rm, rmdir} from 'node:fs/promises'
-import {join} from 'node:path'
+import {dirname, join} from 'node:path'
 
 import {DevCertsError} from './errors.js'
 import {logger} from './log.js'
@@ -56,8 +56,18 @@ export async function withLock<T>(
   } finally {
     await rm(path, {force: true})
     log('unlocked %s', path)
-    // A run that failed before writing anything leaves no empty directory behind.
-    if (created) await rmdir(created).catch(() => undefined)
+    // A run that failed before writing anything leaves no empty directories behind.
+    if (created) await removeEmptyChain(dir, created)
+  }
+}
+
+async function removeEmptyChain(deepest: string, top: string): Promise<void> {
+  for (let current = deepest; current.startsWith(top); current = dirname(current)) {
+    const removed = await rmdir(current).then(
+      () => true,
+      () => false,
+    )
+    if (!removed || current === top) return
   }
 }
 
