@@ -30,15 +30,25 @@ export async function readOsRoots(env: NodeJS.ProcessEnv = process.env): Promise
   for (const path of candidates) {
     const text = await readFile(path, 'utf8').catch(() => undefined)
     if (!text) continue
-    const blocks = splitPem(text)
-    if (blocks.length === 0) continue
-    log('public roots: %d from %s', blocks.length, path)
-    return {blocks, fingerprints: blocks.map((block) => pemFingerprint(block)), origin: path}
+    const roots = unique(splitPem(text))
+    if (roots.blocks.length === 0) continue
+    log('public roots: %d from %s', roots.blocks.length, path)
+    return {...roots, origin: path}
   }
 
   log('public roots: no OS bundle, using %d roots bundled with Node', rootCertificates.length)
-  const blocks = rootCertificates.map((pem) => normalise(pem))
-  return {blocks, fingerprints: blocks.map((block) => pemFingerprint(block)), origin: 'node:tls'}
+  return {...unique(rootCertificates.map((pem) => normalise(pem))), origin: 'node:tls'}
+}
+
+/** Drops repeated roots: some tools append a CA to the OS bundle again and again. */
+function unique(blocks: string[]): Omit<RootSet, 'origin'> {
+  const seen = new Map<Fingerprint, string>()
+  for (const block of blocks) {
+    const print = pemFingerprint(block)
+    if (!seen.has(print)) seen.set(print, block)
+  }
+
+  return {blocks: [...seen.values()], fingerprints: [...seen.keys()]}
 }
 
 export function splitPem(text: string): string[] {

@@ -1,8 +1,9 @@
 import {readFile} from 'node:fs/promises'
-import {dirname, join, resolve} from 'node:path'
+import {resolve} from 'node:path'
 
 import {DevCertsError} from '../system/errors.js'
 import {logger} from '../system/log.js'
+import {locateConfig} from './locate.js'
 import {parseTeamConfig} from './parse.js'
 import {CONFIG_FILE, type TeamConfig} from './team-config.js'
 
@@ -10,19 +11,9 @@ const log = logger('config')
 
 /** Finds `.devcerts.json` by searching up from `cwd`; returns undefined when there is none. */
 export async function findConfigFile(cwd: string): Promise<string | undefined> {
-  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
-    const candidate = join(dir, CONFIG_FILE)
-    const found = await readFile(candidate).then(
-      () => true,
-      () => false,
-    )
-    if (found) {
-      log('found %s', candidate)
-      return candidate
-    }
-
-    if (dirname(dir) === dir) return undefined
-  }
+  const found = await locateConfig(cwd)
+  log(found ? `found ${found}` : `no ${CONFIG_FILE} above ${cwd}`)
+  return found
 }
 
 export async function loadTeamConfig(options: {configFile?: string; cwd: string}): Promise<TeamConfig> {

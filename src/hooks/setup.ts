@@ -1,6 +1,7 @@
 import {type Hook} from '@oclif/core'
 
-import {findConfigFile} from '../config/find.js'
+import {locateConfig} from '../config/locate.js'
+import {fastNoop} from '../plan/fast-path.js'
 import {DevCertsError} from '../system/errors.js'
 import {logger} from '../system/log.js'
 
@@ -20,9 +21,15 @@ export interface SetupHookResult {
 const hook = async function (this: Hook.Context, options: {cwd?: string}): Promise<SetupHookResult> {
   if (process.env.DEV_CERTS_SKIP === '1') return {skipped: 'DEV_CERTS_SKIP=1'}
   const cwd = options.cwd ?? process.cwd()
-  if (!(await findConfigFile(cwd))) {
+  if (!(await locateConfig(cwd))) {
     log('no .devcerts.json above %s: nothing to do', cwd)
     return {skipped: 'no .devcerts.json'}
+  }
+
+  const unchanged = await fastNoop({cwd, dataDir: this.config.dataDir, shellProfile: false, system: true})
+  if (unchanged) {
+    log('certs: up to date (%s)', unchanged)
+    return {exitCode: 0, manualCommands: [], status: 'up-to-date'}
   }
 
   // Loaded only when there is work: a host fires this hook on every `dev setup`.

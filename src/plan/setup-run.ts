@@ -1,11 +1,11 @@
-import {homedir} from 'node:os'
-import {basename, join} from 'node:path'
-
 import {showFingerprint} from '../certs/fingerprint.js'
 import {loadTeamConfig} from '../config/find.js'
 import {type TeamConfig} from '../config/team-config.js'
 import {withLock} from '../system/lock.js'
 import {certsHome, type HomePaths} from '../system/paths.js'
+import {shellProfile} from '../env/profile.js'
+import {writeFileAtomic} from '../system/files.js'
+import {recordStamp} from './noop-stamp.js'
 import {applyPlan} from './apply.js'
 import {checkHome, checkWritable} from './preflight.js'
 import {acquireAll, planSetup, type SetupPlan} from './setup.js'
@@ -96,6 +96,7 @@ async function applyAndReport(
   }
 
   await checkWritable(plan.steps)
+  const key = {configPath: config.path, home: paths.home, profile: plan.profile, system: plan.system}
   const result = await applyPlan(plan.steps, {
     interactive: options.interactive,
     progress: options.progress,
@@ -103,11 +104,8 @@ async function applyAndReport(
   })
   if (result.manual.length > 0)
     return {...report, exitCode: 3, manualCommands: result.manual, status: 'admin-steps-left'}
+  const names = report.authorities.map((a) => a.name).join(', ')
+  const stamp = await recordStamp(key, {env: plan.inputs.env, files: plan.inputs.files, summary: names})
+  await writeFileAtomic(stamp.path, stamp.content)
   return report
-}
-
-/** The profile of the user's login shell: zsh reads ~/.zshrc, everything else here gets ~/.bashrc. */
-export function shellProfile(env: NodeJS.ProcessEnv): string {
-  const home = env.HOME || homedir()
-  return join(home, basename(env.SHELL ?? '') === 'zsh' ? '.zshrc' : '.bashrc')
 }

@@ -1,7 +1,7 @@
 import {readFile} from 'node:fs/promises'
 
 import {renderBundle, renderTeamCa, teamCertificates} from '../bundle/bundle.js'
-import {readOsRoots} from '../bundle/os-roots.js'
+import {OS_BUNDLE_PATHS, readOsRoots} from '../bundle/os-roots.js'
 import {type TeamConfig} from '../config/team-config.js'
 import {wantedVariables} from '../env/clients.js'
 import {findBlock, upsertBlock} from '../env/managed-block.js'
@@ -25,7 +25,11 @@ export interface SetupInput {
 
 export interface SetupPlan extends Plan {
   authorities: Authority[]
+  /** Everything this plan depends on, for the no-op stamp: files read or written, variables read. */
+  inputs: {env: string[]; files: string[]}
+  profile?: string
   store?: string
+  system: boolean
 }
 
 /** Acquires every authority: reads or fetches, pin-checks and validates. Writes nothing. */
@@ -95,7 +99,28 @@ export async function planSetup(input: SetupInput, authorities: Authority[]): Pr
   await write(paths.envSh, renderEnvSh(variables), 'POSIX shell snippet')
   for (const file of shared) if (file.step) steps.push(file.step)
   steps.push(...storeSteps)
-  return {authorities, notes, steps, store: stores[0], warnings}
+  const sources = config.authorities.flatMap((authority) => authority.sources)
+  const inputs = {
+    env: sources.flatMap((source) => (source.kind === 'env' ? [source.name] : [])),
+    files: [
+      config.path,
+      ...sources.flatMap((source) => (source.kind === 'file' ? [source.path] : [])),
+      ...[paths.state, paths.teamCa, paths.bundle, paths.envSh],
+      ...shared.map((file) => file.path),
+      ...(input.env?.DEV_CERTS_OS_BUNDLE ? [input.env.DEV_CERTS_OS_BUNDLE] : OS_BUNDLE_PATHS),
+      ...(input.system ? ['/etc/os-release'] : []),
+    ],
+  }
+  return {
+    authorities,
+    inputs,
+    notes,
+    profile: input.profile,
+    steps,
+    store: stores[0],
+    system: input.system,
+    warnings,
+  }
 }
 
 interface BlockPlan {

@@ -5,6 +5,7 @@ import {fromLatin1, readShared} from '../env/shared-file.js'
 import {debianStore} from '../stores/debian.js'
 import {type TrustStore} from '../stores/trust-store.js'
 import {type HomePaths} from '../system/paths.js'
+import {stampsPath} from './noop-stamp.js'
 import {readState} from './state.js'
 import {type Plan, type Step} from './step.js'
 
@@ -37,7 +38,14 @@ export async function planUninstall(paths: HomePaths, extraBlocks: string[] = []
     if (store) steps.push(...(await store().removeSteps()))
   }
 
-  const ours = new Set([paths.bundle, paths.envSh, paths.teamCa, paths.state, paths.staged])
+  const ours = new Set([
+    paths.bundle,
+    paths.envSh,
+    paths.teamCa,
+    paths.state,
+    paths.staged,
+    stampsPath(paths.home),
+  ])
   const present = await readdir(paths.home).catch(() => [] as string[])
   for (const name of present) {
     const path = `${paths.home}/${name}`

@@ -14,18 +14,28 @@ afterAll(removeProjects)
 describe('hostile input', () => {
   it('a CA subject full of shell syntax and newlines stays a comment, and sourcing env.sh runs nothing', async () => {
     const {dir, home} = await makeProject()
-    const evil = makeRootCa({commonName: `x$(touch ${dir}/PWNED)\n\`touch ${dir}/PWNED2\`;'"\u00fc\r\nFAKE=1`})
+    const evil = makeRootCa({
+      commonName: `x$(touch ${dir}/PWNED)\n\`touch ${dir}/PWNED2\`;'"\u00fc\r\nFAKE=1`,
+    })
     await writeFile(join(dir, 'certs', 'evil.pem'), evil.certPem)
-    const config = {authorities: [{fingerprints: [pinOf(evil.der)], name: 'evil', source: 'file:certs/evil.pem'}]}
+    const config = {
+      authorities: [{fingerprints: [pinOf(evil.der)], name: 'evil', source: 'file:certs/evil.pem'}],
+    }
     await writeFile(join(dir, '.devcerts.json'), JSON.stringify(config))
     const env = cleanEnv({DEV_CERTS_HOME: home})
     const result = await dev(['certs', 'setup', '--no-system'], {cwd: dir, env})
     expect(result.exitCode, result.stderr).toBe(0)
     const teamCa = await readFile(join(home, 'team-ca.pem'), 'utf8')
-    const outsideBlocks = teamCa.replaceAll(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----\n/g, '')
+    const outsideBlocks = teamCa.replaceAll(
+      /-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----\n/g,
+      '',
+    )
     for (const line of outsideBlocks.split('\n').filter(Boolean)) expect(line.startsWith('# ')).toBe(true)
     expect(result.stderr).not.toMatch(/^FAKE=1/m)
-    const sourced = await execa('bash', ['-c', `. "$1" && env`, 'sh', join(home, 'env.sh')], {env, extendEnv: false})
+    const sourced = await execa('bash', ['-c', `. "$1" && env`, 'sh', join(home, 'env.sh')], {
+      env,
+      extendEnv: false,
+    })
     expect(sourced.stdout).not.toMatch(/^FAKE=/m)
     expect(await readdir(dir)).not.toContain('PWNED')
     expect(await readdir(dir)).not.toContain('PWNED2')
@@ -41,21 +51,28 @@ describe('hostile input', () => {
     const fromDotenv = parse(await readFile(join(dir, '.env')))
     expect(fromDotenv.REQUESTS_CA_BUNDLE).toBe(join(home, 'bundle.pem'))
     expect(fromDotenv.NODE_EXTRA_CA_CERTS).toBe(join(home, 'team-ca.pem'))
-    const sourced = await execa('bash', ['-c', '. "$1" && printf %s "$SSL_CERT_FILE"', 'sh', join(home, 'env.sh')], {
-      cwd: dir,
-      env,
-      extendEnv: false,
-    })
+    const sourced = await execa(
+      'bash',
+      ['-c', '. "$1" && printf %s "$SSL_CERT_FILE"', 'sh', join(home, 'env.sh')],
+      {
+        cwd: dir,
+        env,
+        extendEnv: false,
+      },
+    )
     expect(sourced.stdout).toBe(join(home, 'bundle.pem'))
     expect(await readdir(dir)).not.toContain('PWNED')
   })
 
-  it("a home path that dotenv cannot hold safely is refused with the fix, and nothing is written", async () => {
+  it('a home path that dotenv cannot hold safely is refused with the fix, and nothing is written', async () => {
     const {dir} = await makeProject()
     const parent = join(dir, `it's "$HOME"`)
     await mkdir(parent)
     const home = join(parent, 'home')
-    const result = await dev(['certs', 'setup', '--no-system'], {cwd: dir, env: cleanEnv({DEV_CERTS_HOME: home})})
+    const result = await dev(['certs', 'setup', '--no-system'], {
+      cwd: dir,
+      env: cleanEnv({DEV_CERTS_HOME: home}),
+    })
     expect(result.exitCode).toBe(1)
     expect(result.stderr).toContain('cannot be written safely to a .env file')
     expect(result.stderr).toContain('Fix: Set DEV_CERTS_HOME')

@@ -1,0 +1,62 @@
+import {access} from 'node:fs/promises'
+import {join, resolve} from 'node:path'
+
+import {locateConfig} from '../config/locate.js'
+import {shellProfile} from '../env/profile.js'
+import {defaultDataDir} from '../system/paths.js'
+import {matchStamp} from './noop-stamp.js'
+
+/**
+ * The no-op answer for `certs setup` and the `setup` hook, before oclif loads: find the config, look up the
+ * stamp of the last run, and if every file it depended on is unchanged, there is nothing to do. Any doubt
+ * (another run holds the lock, a flag we do not handle here) returns undefined and the full path runs.
+ */
+export async function fastNoop(options: {
+  configFile?: string
+  cwd: string
+  dataDir: string
+  env?: NodeJS.ProcessEnv
+  shellProfile: boolean
+  system: boolean
+}): Promise<string | undefined> {
+  const env = options.env ?? process.env
+  const configPath = options.configFile
+    ? resolve(options.cwd, options.configFile)
+    : await locateConfig(options.cwd)
+  if (!configPath) return undefined
+  const home = resolve(env.DEV_CERTS_HOME || join(options.dataDir, 'certs'))
+  if (await exists(join(home, '.lock'))) return undefined
+  const profile = options.shellProfile ? shellProfile(env) : undefined
+  return matchStamp({configPath, home, profile, system: options.system}, env)
+}
+
+/** The flags the fast path understands; anything else (--json, --dry-run, a typo) goes to oclif. */
+export function fastSetupArgs(
+  args: string[],
+): {configFile?: string; dataDir: string; shellProfile: boolean; system: boolean} | undefined {
+  const options = {
+    configFile: undefined as string | undefined,
+    dataDir: defaultDataDir(),
+    shellProfile: false,
+    system: true,
+  }
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]
+    if (arg === '--no-system') options.system = false
+    else if (arg === '--system') options.system = true
+    else if (arg === '--shell-profile') options.shellProfile = true
+    else if (arg === '-y' || arg === '--yes') continue
+    else if (arg === '--config' && args[i + 1]) options.configFile = args[++i]
+    else if (arg.startsWith('--config=')) options.configFile = arg.slice('--config='.length)
+    else return undefined
+  }
+
+  return options
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  )
+}

@@ -1,0 +1,103 @@
+import {createHash} from 'node:crypto'
+import {readFile} from 'node:fs/promises'
+import {join} from 'node:path'
+
+/**
+ * "Nothing changed" by hashing instead of re-parsing: after a full run, setup records the hash of every file it
+ * read or wrote. A later run whose files all hash the same has nothing to do, and can say so without loading
+ * oclif, node-forge or the network code. Network sources are not re-fetched on that path: the pins in the
+ * config decide what may be trusted, and a changed config is a changed hash.
+ *
+ * This module uses only Node built-ins: it sits on the hot path of every `dev setup`.
+ */
+export interface StampKey {
+  configPath: string
+  home: string
+  profile?: string
+  system: boolean
+}
+
+interface Stamp {
+  env: Record<string, null | string>
+  files: Record<string, null | string>
+  summary: string
+}
+
+const STAMPS_FILE = '.noop-stamps.json'
+
+export function stampsPath(home: string): string {
+  return join(home, STAMPS_FILE)
+}
+
+/** Returns the one-line summary when nothing changed since the recorded run, else undefined. */
+export async function matchStamp(
+  key: StampKey,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string | undefined> {
+  const stamps = await readStamps(key.home)
+  const stamp = stamps[keyOf(key, env)]
+  if (!stamp) return miss('no stamp for this config, home and flags')
+  for (const [path, hash] of Object.entries(stamp.files)) {
+    if ((await hashFile(path)) !== hash) return miss(`${path} changed since the last run`)
+  }
+
+  for (const [name, hash] of Object.entries(stamp.env)) {
+    if (hashOf(env[name]) !== hash) return miss(`$${name} changed since the last run`)
+  }
+
+  return stamp.summary
+}
+
+export async function recordStamp(
+  key: StampKey,
+  inputs: {env: string[]; files: string[]; summary: string},
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{content: string; path: string}> {
+  const stamps = await readStamps(key.home)
+  const files: Record<string, null | string> = {}
+  for (const path of [...new Set(inputs.files)].sort()) files[path] = await hashFile(path)
+  const envHashes: Record<string, null | string> = {}
+  for (const name of inputs.env) envHashes[name] = hashOf(env[name])
+  stamps[keyOf(key, env)] = {env: envHashes, files, summary: inputs.summary}
+  return {content: JSON.stringify(stamps, null, 2) + '\n', path: stampsPath(key.home)}
+}
+
+/** Says why the fast path stepped aside; `debug` loads only then, so a hit stays light. */
+async function miss(reason: string): Promise<undefined> {
+  if (process.env.DEBUG) (await import('../system/log.js')).logger('noop')('full run: %s', reason)
+  return undefined
+}
+
+function keyOf(key: StampKey, env: NodeJS.ProcessEnv): string {
+  const parts = [
+    key.configPath,
+    key.home,
+    key.system,
+    key.profile ?? '',
+    env.DEV_CERTS_OS_BUNDLE ?? '',
+    env.DEV_CERTS_OS_RELEASE ?? '',
+  ]
+  return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32)
+}
+
+async function readStamps(home: string): Promise<Record<string, Stamp>> {
+  try {
+    return JSON.parse(await readFile(stampsPath(home), 'utf8')) as Record<string, Stamp>
+  } catch {
+    return {}
+  }
+}
+
+async function hashFile(path: string): Promise<null | string> {
+  try {
+    return createHash('sha256')
+      .update(await readFile(path))
+      .digest('hex')
+  } catch {
+    return null
+  }
+}
+
+function hashOf(value: string | undefined): null | string {
+  return value === undefined ? null : createHash('sha256').update(value).digest('hex')
+}

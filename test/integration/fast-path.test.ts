@@ -1,0 +1,49 @@
+import {appendFile, readFile, writeFile} from 'node:fs/promises'
+import {join} from 'node:path'
+import {afterAll, describe, expect, it} from 'vitest'
+
+import {cleanEnv, dev} from '../helpers/cli.js'
+import {makeRootCa, pinOf} from '../helpers/pki.js'
+import {makeProject, removeProjects} from '../helpers/project.js'
+
+afterAll(removeProjects)
+
+/** The no-op fast path answers without oclif; it must never hide a change that needs work. */
+describe('the no-op fast path', () => {
+  const setup = (dir: string, home: string, extra: string[] = []) =>
+    dev(['certs', 'setup', '--no-system', ...extra], {
+      cwd: dir,
+      env: cleanEnv({DEBUG: 'dev-certs:*', DEV_CERTS_HOME: home}),
+    })
+
+  it('answers a repeated setup, and steps aside for every change that needs work', async () => {
+    const {dir, home} = await makeProject()
+    expect((await setup(dir, home)).stdout).toContain('Set up team')
+    const quiet = await setup(dir, home)
+    expect(quiet.stdout).toBe('Nothing to do: team already set up.')
+    expect(quiet.stderr).toBe('') // not even oclif's or our debug lines: nothing but the stamp check ran
+
+    // The user removes our block from .env: it comes back.
+    await writeFile(join(dir, '.env'), 'MINE=1\n')
+    expect((await setup(dir, home)).stdout).toContain('Set up team')
+    expect(await readFile(join(dir, '.env'), 'utf8')).toContain('NODE_EXTRA_CA_CERTS=')
+
+    // A generated file is damaged: it is regenerated.
+    await appendFile(join(home, 'bundle.pem'), 'garbage')
+    expect((await setup(dir, home)).stdout).toContain('Set up team')
+
+    // The team rotates its CA (new file, new pin): the new CA is trusted.
+    const next = makeRootCa({commonName: 'Next Team Root'})
+    await writeFile(join(dir, 'certs', 'root.pem'), next.certPem)
+    const config = {
+      authorities: [{fingerprints: [pinOf(next.der)], name: 'team', source: 'file:certs/root.pem'}],
+    }
+    await writeFile(join(dir, '.devcerts.json'), JSON.stringify(config))
+    expect((await setup(dir, home)).stdout).toContain('Set up team')
+    expect(await readFile(join(home, 'team-ca.pem'), 'utf8')).toContain('Next Team Root')
+
+    // Other flags are a different wanted state, and --json always takes the full path.
+    expect((await setup(dir, home, ['--json'])).stdout).toContain('"status": "up-to-date"')
+    expect((await setup(dir, home)).stdout).toBe('Nothing to do: team already set up.')
+  })
+})
