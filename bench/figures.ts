@@ -1,0 +1,249 @@
+import {execa} from 'execa'
+import {randomBytes} from 'node:crypto'
+import {cp, mkdir, readFile, rm, writeFile} from 'node:fs/promises'
+import {join} from 'node:path'
+
+import {renderBundle} from '../src/bundle/bundle.js'
+import {readOsRoots} from '../src/bundle/os-roots.js'
+import {chooseAnchors} from '../src/certs/anchor.js'
+import {decodeCertificates} from '../src/certs/decode.js'
+import {type Authority} from '../src/sources/acquire.js'
+import {BIN, cleanEnv, REPO} from '../test/helpers/cli.js'
+import {HOST_BIN, HOST_DIR, linkPluginIntoHost} from '../test/helpers/host-cli.js'
+import {makeRootCa} from '../test/helpers/pki.js'
+import {makeProject} from '../test/helpers/project.js'
+import {type Sandbox} from '../test/helpers/sandbox.js'
+import {interleave, peakRss, type Stats, stats, timeOnce} from './measure.js'
+
+export interface Figure {
+  baseline: {label: string; stats: Stats}
+  candidate: {label: string; rssKb?: number; stats: Stats}
+  extra?: string[]
+  id: string
+  met: boolean
+  ratio: number
+  target: string
+  title: string
+}
+
+function figure(
+  id: string,
+  title: string,
+  target: {check: (ratio: number, candidate: Stats, baseline: Stats) => boolean; text: string},
+  baseline: {label: string; ms: number[]},
+  candidate: {label: string; ms: number[]; rssKb?: number},
+  extra?: string[],
+): Figure {
+  const b = stats(baseline.ms)
+  const c = stats(candidate.ms)
+  const ratio = c.median / b.median
+  return {
+    baseline: {label: baseline.label, stats: b},
+    candidate: {label: candidate.label, rssKb: candidate.rssKb, stats: c},
+    extra,
+    id,
+    met: target.check(ratio, c, b),
+    ratio,
+    target: target.text,
+    title,
+  }
+}
+
+/** P1: `dev certs setup` when everything is already set up, against starting Node at all. */
+export async function p1NoopSetup(runs: number): Promise<Figure> {
+  const {dir, home} = await makeProject()
+  const env = cleanEnv({DEV_CERTS_HOME: home})
+  const setup = [process.execPath, BIN, 'certs', 'setup', '--no-system']
+  await timeOnce(setup, {cwd: dir, env})
+  const series = await interleave(
+    runs,
+    () => timeOnce([process.execPath, '-e', '0'], {env}),
+    () => timeOnce(setup, {cwd: dir, env}),
+  )
+  const rssKb = await peakRss(setup, {cwd: dir, env})
+  const baseRss = await peakRss([process.execPath, '-e', '0'], {env})
+  return figure(
+    'P1',
+    '`dev certs setup --no-system` when all is set up (wall)',
+    {check: (ratio) => ratio <= 2, text: '≤ 2.0×'},
+    {label: '`node -e 0`', ms: series.baseline},
+    {label: 'no-op setup', ms: series.candidate, rssKb},
+    [`peak RSS: no-op setup ${rssKb} KB, \`node -e 0\` ${baseRss} KB`],
+  )
+}
+
+/** P2: the first setup on Debian, against the bare refresh tool on the same change, in one sandbox. */
+export async function p2FirstSetup(sandbox: Sandbox, runs: number): Promise<Figure> {
+  const {dir, home, root} = await makeProject()
+  const env = cleanEnv({DEV_CERTS_HOME: home})
+  const anchorDir = join(sandbox.root, 'local-ca', 'dev-certs')
+  const inSandbox = async (argv: string[], cwd?: string) => {
+    const started = process.hrtime.bigint()
+    const result = await sandbox.run(argv, {cwd, env})
+    if (result.exitCode !== 0) throw new Error(`${argv.join(' ')}: ${result.stderr}`)
+    return Number(process.hrtime.bigint() - started) / 1e6
+  }
+
+  const refresh = ['/usr/sbin/update-ca-certificates']
+  const series = await interleave(
+    runs,
+    async () => {
+      await mkdir(anchorDir, {recursive: true})
+      await writeFile(join(anchorDir, 'team.crt'), root.certPem)
+      const ms = await inSandbox(refresh)
+      await rm(anchorDir, {force: true, recursive: true})
+      await inSandbox(refresh)
+      return ms
+    },
+    async () => {
+      const ms = await inSandbox([process.execPath, BIN, 'certs', 'setup'], dir)
+      await inSandbox([process.execPath, BIN, 'certs', 'uninstall'], dir)
+      return ms
+    },
+  )
+  return figure(
+    'P2',
+    'first `dev certs setup` on Debian, in a namespace sandbox',
+    {check: (ratio) => ratio <= 1.15, text: '≤ 1.15×'},
+    {label: 'bare `update-ca-certificates`, same anchor', ms: series.baseline},
+    {label: 'first setup (acquire, files, .env, anchor, refresh)', ms: series.candidate},
+  )
+}
+
+/** P4: building the combined bundle in-process, against reading the OS bundle file; then its scaling. */
+export async function p4Bundle(runs: number, scratch: string): Promise<Figure> {
+  const authorities = [0, 1].map((i): Authority => {
+    const root = makeRootCa({commonName: `Bench Team ${i}`})
+    const choice = chooseAnchors(decodeCertificates(root.der, 'bench').certificates, [], 'bench')
+    return {...choice, name: `team-${i}`, origin: 'bench', privateKeyIn: []}
+  })
+  const osBundle = (await readOsRoots()).origin
+  const timeIt = async (work: () => Promise<unknown>) => {
+    const started = performance.now()
+    await work()
+    return performance.now() - started
+  }
+
+  const build = async (env?: NodeJS.ProcessEnv) => renderBundle(await readOsRoots(env), authorities)
+  const series = await interleave(
+    Math.max(runs * 5, 20),
+    () => timeIt(() => readFile(osBundle)),
+    () => timeIt(() => build()),
+  )
+  const scaling: string[] = []
+  let linear = true
+  let perCertAt100 = 0
+  let tenK = 0
+  for (const count of [100, 1000, 10_000]) {
+    const path = join(scratch, `bundle-${count}.pem`)
+    await writeFile(path, syntheticBundle(count))
+    const env = {DEV_CERTS_OS_BUNDLE: path}
+    const samples = []
+    for (let i = 0; i < Math.max(3, Math.ceil(runs / 2)); i++) samples.push(await timeIt(() => build(env)))
+    const median = stats(samples).median
+    const perCert = (median * 1000) / count
+    if (count === 100) perCertAt100 = perCert
+    if (count === 10_000) tenK = median
+    if (count > 100 && perCert > perCertAt100 * 2) linear = false
+    scaling.push(`${count} certs: median ${median.toFixed(1)} ms, ${perCert.toFixed(1)} µs per certificate`)
+  }
+
+  const rss = await bundleRss(osBundle)
+  return figure(
+    'P4',
+    `combined bundle from the OS bundle (${(await readOsRoots()).blocks.length} roots) + 2 team CAs, in-process`,
+    {
+      check: (_ratio, candidate) => candidate.median <= 15 && tenK <= 1000 && linear,
+      text: '≤ 15 ms median; 10,000 certs ≤ 1 s; linear',
+    },
+    {label: 'reading the OS bundle file', ms: series.baseline},
+    {label: 'read + split + hash + dedupe + render', ms: series.candidate, rssKb: rss},
+    [
+      ...scaling,
+      `linear (per-cert time at 1k and 10k within 2× of 100): ${linear ? 'yes' : 'no'}`,
+      `peak RSS of a process that builds it: ${rss} KB`,
+    ],
+  )
+}
+
+/** P5: the `setup` hook fired through a host oclif CLI with nothing to do, against the same host without it. */
+export async function p5Hook(sandbox: Sandbox, runs: number, scratch: string): Promise<Figure> {
+  await linkPluginIntoHost()
+  const bare = join(REPO, 'bench', '.host-without-plugin')
+  await rm(bare, {force: true, recursive: true})
+  await cp(HOST_DIR, bare, {filter: (source) => !source.includes('node_modules'), recursive: true})
+  const pjson = JSON.parse(await readFile(join(bare, 'package.json'), 'utf8'))
+  delete pjson.dependencies
+  delete pjson.oclif.plugins
+  await writeFile(join(bare, 'package.json'), JSON.stringify(pjson, null, 2))
+  const {dir, home} = await makeProject({parent: scratch})
+  const env = cleanEnv({DEV_CERTS_HOME: home})
+  const time = async (bin: string) => {
+    const started = process.hrtime.bigint()
+    const result = await sandbox.run([process.execPath, bin, 'setup'], {cwd: dir, env})
+    if (result.exitCode !== 0) throw new Error(result.stderr)
+    return Number(process.hrtime.bigint() - started) / 1e6
+  }
+
+  await time(HOST_BIN) // the real first setup, so that the measured runs have nothing to do
+  const series = await interleave(
+    runs,
+    () => time(join(bare, 'bin', 'run.js')),
+    () => time(HOST_BIN),
+  )
+  await sandbox.run([process.execPath, BIN, 'certs', 'uninstall'], {cwd: dir, env})
+  await rm(bare, {force: true, recursive: true})
+  const f = figure(
+    'P5',
+    '`dev setup` through a minimal host oclif CLI, nothing to do',
+    {check: (_ratio, c, b) => c.median - b.median <= 50, text: '≤ +50 ms'},
+    {label: 'host CLI without the plugin', ms: series.baseline},
+    {label: 'host CLI with the plugin and its hook', ms: series.candidate},
+  )
+  f.extra = [
+    `added by the plugin: ${(f.candidate.stats.median - f.baseline.stats.median).toFixed(1)} ms (median)`,
+  ]
+  return f
+}
+
+/** mkcert, as an outside reference: its first `-install` and an "already installed" run, in the same sandbox. */
+export async function mkcertReference(sandbox: Sandbox, scratch: string): Promise<string[]> {
+  const mkcert = await execa('which', ['mkcert'], {reject: false})
+  if (mkcert.failed) return ['mkcert: not installed (apt-get install mkcert), not measured']
+  const env = cleanEnv({CAROOT: join(scratch, 'caroot'), HOME: scratch})
+  const time = async () => {
+    const started = process.hrtime.bigint()
+    const result = await sandbox.run([mkcert.stdout.trim(), '-install'], {env})
+    if (result.exitCode !== 0) throw new Error(result.stderr)
+    return Number(process.hrtime.bigint() - started) / 1e6
+  }
+
+  const first = await time()
+  const again = await time()
+  await sandbox.run([mkcert.stdout.trim(), '-uninstall'], {env})
+  return [`mkcert -install: first run ${first.toFixed(0)} ms, already installed ${again.toFixed(0)} ms`]
+}
+
+function syntheticBundle(count: number): string {
+  // The bundle code never parses these (it splits, base64-decodes and hashes), so random DER-sized blocks
+  // exercise exactly the same work as real roots, and each is distinct.
+  const blocks: string[] = []
+  for (let i = 0; i < count; i++) {
+    const body = randomBytes(1200)
+      .toString('base64')
+      .replaceAll(/.{1,64}/g, '$&\n')
+    blocks.push(`-----BEGIN CERTIFICATE-----\n${body}-----END CERTIFICATE-----\n`)
+  }
+
+  return blocks.join('')
+}
+
+async function bundleRss(osBundle: string): Promise<number> {
+  const script = `
+    const {readOsRoots} = await import(${JSON.stringify(join(REPO, 'lib/bundle/os-roots.js'))})
+    const {renderBundle} = await import(${JSON.stringify(join(REPO, 'lib/bundle/bundle.js'))})
+    renderBundle(await readOsRoots({DEV_CERTS_OS_BUNDLE: ${JSON.stringify(osBundle)}}), [])
+    console.log(process.resourceUsage().maxRSS)`
+  const result = await execa(process.execPath, ['--input-type=module', '-e', script])
+  return Number(result.stdout.trim())
+}
