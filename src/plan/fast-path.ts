@@ -4,6 +4,7 @@ import {join, resolve} from 'node:path'
 import {locateConfig} from '../config/locate.js'
 import {shellProfile} from '../env/profile.js'
 import {defaultDataDir} from '../system/paths.js'
+import {claimDailyWarning, expiryWarning} from './expiry-notice.js'
 import {matchStamp} from './noop-stamp.js'
 
 /**
@@ -27,7 +28,12 @@ export async function fastNoop(options: {
   const home = resolve(env.DEV_CERTS_HOME || join(options.dataDir, 'certs'))
   if (await exists(join(home, '.lock'))) return undefined
   const profile = options.shellProfile ? shellProfile(env) : undefined
-  return matchStamp({configPath, home, profile, system: options.system}, env)
+  const hit = await matchStamp({configPath, home, profile, system: options.system}, env)
+  if (hit?.expires && (await claimDailyWarning(home, hit.expires))) {
+    process.stderr.write(`warning: ${expiryWarning(hit.summary, hit.expires)}\n`)
+  }
+
+  return hit?.summary
 }
 
 /** The flags the fast path understands; anything else (--json, --dry-run, a typo) goes to oclif. */

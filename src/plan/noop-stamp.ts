@@ -19,7 +19,14 @@ export interface StampKey {
 
 interface Stamp {
   env: Record<string, null | string>
+  /** The earliest notAfter of the trusted CAs, so the fast path can still warn before it passes. */
+  expires?: string
   files: Record<string, null | string>
+  summary: string
+}
+
+export interface StampHit {
+  expires?: Date
   summary: string
 }
 
@@ -29,11 +36,11 @@ export function stampsPath(home: string): string {
   return join(home, STAMPS_FILE)
 }
 
-/** Returns the one-line summary when nothing changed since the recorded run, else undefined. */
+/** Returns the recorded summary when nothing changed since the recorded run, else undefined. */
 export async function matchStamp(
   key: StampKey,
   env: NodeJS.ProcessEnv = process.env,
-): Promise<string | undefined> {
+): Promise<StampHit | undefined> {
   const stamps = await readStamps(key.home)
   const stamp = stamps[keyOf(key, env)]
   if (!stamp) return miss('no stamp for this config, home and flags')
@@ -45,12 +52,12 @@ export async function matchStamp(
     if (hashOf(env[name]) !== hash) return miss(`$${name} changed since the last run`)
   }
 
-  return stamp.summary
+  return {expires: stamp.expires ? new Date(stamp.expires) : undefined, summary: stamp.summary}
 }
 
 export async function recordStamp(
   key: StampKey,
-  inputs: {env: string[]; files: string[]; summary: string},
+  inputs: {env: string[]; expires?: Date; files: string[]; summary: string},
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<{content: string; path: string}> {
   const stamps = await readStamps(key.home)
@@ -58,7 +65,12 @@ export async function recordStamp(
   for (const path of [...new Set(inputs.files)].sort()) files[path] = await hashFile(path)
   const envHashes: Record<string, null | string> = {}
   for (const name of inputs.env) envHashes[name] = hashOf(env[name])
-  stamps[keyOf(key, env)] = {env: envHashes, files, summary: inputs.summary}
+  stamps[keyOf(key, env)] = {
+    env: envHashes,
+    expires: inputs.expires?.toISOString(),
+    files,
+    summary: inputs.summary,
+  }
   return {content: JSON.stringify(stamps, null, 2) + '\n', path: stampsPath(key.home)}
 }
 

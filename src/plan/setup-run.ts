@@ -5,6 +5,7 @@ import {withLock} from '../system/lock.js'
 import {certsHome, type HomePaths} from '../system/paths.js'
 import {shellProfile} from '../env/profile.js'
 import {writeFileAtomic} from '../system/files.js'
+import {claimDailyWarning, expiryWarning} from './expiry-notice.js'
 import {recordStamp} from './noop-stamp.js'
 import {applyPlan} from './apply.js'
 import {checkHome, checkWritable} from './preflight.js'
@@ -71,6 +72,14 @@ async function applyAndReport(
     }
   }
 
+  const names = plan.authorities.map((a) => a.name).join(', ')
+  const expires = earliestExpiry(plan)
+  // Near expiry is said once a day (here, in the fast path and in the hook), not on every run.
+  const warnings = plan.warnings.filter((warning) => !/ expires in -?\d+ days/.test(warning))
+  if (expires && (options.dryRun || (await claimDailyWarning(paths.home, expires)))) {
+    warnings.push(expiryWarning(names, expires))
+  }
+
   const report: SetupReport = {
     authorities: plan.authorities.map((authority) => ({
       anchors: authority.anchors.map((cert) => ({
@@ -88,7 +97,7 @@ async function applyAndReport(
     notes: plan.notes,
     status: plan.steps.length === 0 ? 'up-to-date' : 'changed',
     steps: plan.steps.map((step) => stepJson(step)),
-    warnings: plan.warnings,
+    warnings,
   }
   if (options.dryRun) {
     for (const step of plan.steps) options.progress(`plan: ${describeStep(step)}`)
@@ -104,8 +113,12 @@ async function applyAndReport(
   })
   if (result.manual.length > 0)
     return {...report, exitCode: 3, manualCommands: result.manual, status: 'admin-steps-left'}
-  const names = report.authorities.map((a) => a.name).join(', ')
-  const stamp = await recordStamp(key, {env: plan.inputs.env, files: plan.inputs.files, summary: names})
+  const stamp = await recordStamp(key, {...plan.inputs, expires, summary: names})
   await writeFileAtomic(stamp.path, stamp.content)
   return report
+}
+
+function earliestExpiry(plan: SetupPlan): Date | undefined {
+  const dates = plan.authorities.flatMap((a) => a.anchors.map((cert) => cert.notAfter.getTime()))
+  return dates.length > 0 ? new Date(Math.min(...dates)) : undefined
 }

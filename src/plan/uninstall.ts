@@ -1,4 +1,5 @@
 import {readdir} from 'node:fs/promises'
+import {join} from 'node:path'
 
 import {removeBlock} from '../env/managed-block.js'
 import {fromLatin1, readShared} from '../env/shared-file.js'
@@ -45,6 +46,7 @@ export async function planUninstall(paths: HomePaths, extraBlocks: string[] = []
     paths.state,
     paths.staged,
     stampsPath(paths.home),
+    join(paths.home, '.expiry-warned'),
   ])
   const present = await readdir(paths.home).catch(() => [] as string[])
   for (const name of present) {

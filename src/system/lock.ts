@@ -1,5 +1,5 @@
 import {hostname} from 'node:os'
-import {constants} from 'node:fs'
+import {constants, readFileSync} from 'node:fs'
 import {mkdir, open, readFile, rename, rm, rmdir} from 'node:fs/promises'
 import {dirname, join} from 'node:path'
 
@@ -74,7 +74,7 @@ async function removeEmptyChain(deepest: string, top: string): Promise<void> {
 async function tryCreate(path: string): Promise<boolean> {
   try {
     const handle = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644)
-    await handle.writeFile(`${process.pid}\n${hostname()}\n`)
+    await handle.writeFile(`${process.pid}\n${hostname()}\n${startTime(process.pid)}\n`)
     await handle.close()
     return true
   } catch (error) {
@@ -83,15 +83,29 @@ async function tryCreate(path: string): Promise<boolean> {
   }
 }
 
-/** A lock from this host whose pid no longer runs. A lock being written (empty) is not stale yet. */
+/**
+ * A lock from this host whose process is gone, or whose pid now belongs to a process that started later
+ * (pids are reused). A lock being written (empty) is not stale yet.
+ */
 function isStale(holder: string): boolean {
-  const [pid, host] = holder.split('\n')
+  const [pid, host, started] = holder.split('\n')
   if (!pid || host !== hostname()) return false
   try {
     process.kill(Number(pid), 0)
-    return false
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'ESRCH'
+  }
+
+  return Boolean(started) && startTime(Number(pid)) !== started
+}
+
+/** The process start time in clock ticks since boot (Linux /proc), or '' where there is no /proc. */
+function startTime(pid: number): string {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? ''
+  } catch {
+    return ''
   }
 }
 
