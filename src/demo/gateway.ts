@@ -1,3 +1,4 @@
+import {type RequestListener} from 'node:http'
 import {createServer, type Server} from 'node:https'
 import {type AddressInfo} from 'node:net'
 
@@ -8,16 +9,19 @@ export interface Gateway {
   url: string
 }
 
-/** A local HTTPS "gateway" on 127.0.0.1 that answers every request with a short body. */
+const hello: RequestListener = (_request, response) => {
+  response.writeHead(200, {'content-type': 'text/plain'})
+  response.end('hello from the gateway\n')
+}
+
+/** A local HTTPS "gateway" on 127.0.0.1 that answers every request with a short body, or with `handler`. */
 export async function startGateway(options: {
   chainPem: string
-  keyPem: string
+  handler?: RequestListener
   host?: string
+  keyPem: string
 }): Promise<Gateway> {
-  const server = createServer({cert: options.chainPem, key: options.keyPem}, (request, response) => {
-    response.writeHead(200, {'content-type': 'text/plain'})
-    response.end('hello from the gateway\n')
-  })
+  const server = createServer({cert: options.chainPem, key: options.keyPem}, options.handler ?? hello)
   await new Promise<void>((resolve) => server.listen(0, options.host ?? '127.0.0.1', resolve))
   const {port} = server.address() as AddressInfo
   return {

@@ -5,6 +5,7 @@ import {exec, run} from '../system/exec.js'
 import {readIfExists, removeFile, writeFileAtomic} from '../system/files.js'
 import {logger} from '../system/log.js'
 import {isRoot} from '../system/platform.js'
+import {checkWritable} from './preflight.js'
 import {describeStep, manualCommand, type Step} from './step.js'
 
 const log = logger('apply')
@@ -27,6 +28,20 @@ export interface ApplyResult {
 }
 
 type Privilege = 'direct' | 'manual' | 'sudo' | 'sudo-n'
+
+/** With --dry-run, prints each step and returns undefined; otherwise checks every target, then applies. */
+export async function runPlan(
+  steps: Step[],
+  options: ApplyOptions & {dryRun: boolean},
+): Promise<ApplyResult | undefined> {
+  if (options.dryRun) {
+    for (const step of steps) options.progress(`plan: ${describeStep(step)}`)
+    return undefined
+  }
+
+  await checkWritable(steps)
+  return applyPlan(steps, options)
+}
 
 /**
  * Runs the steps in order. When one fails, the files this run already changed are put back as they were, so a

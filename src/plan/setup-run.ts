@@ -7,10 +7,10 @@ import {shellProfile} from '../env/profile.js'
 import {writeFileAtomic} from '../system/files.js'
 import {claimDailyWarning, expiryWarning} from './expiry-notice.js'
 import {recordStamp} from './noop-stamp.js'
-import {applyPlan} from './apply.js'
-import {checkHome, checkWritable} from './preflight.js'
+import {runPlan} from './apply.js'
+import {checkHome} from './preflight.js'
 import {acquireAll, planSetup, type SetupPlan} from './setup.js'
-import {describeStep, stepJson} from './step.js'
+import {stepJson} from './step.js'
 
 export interface SetupRunOptions {
   configFile?: string
@@ -99,20 +99,13 @@ async function applyAndReport(
     steps: plan.steps.map((step) => stepJson(step)),
     warnings,
   }
-  if (options.dryRun) {
-    for (const step of plan.steps) options.progress(`plan: ${describeStep(step)}`)
-    return {...report, status: plan.steps.length === 0 ? 'up-to-date' : 'dry-run'}
+  const key = {configPath: config.path, home: paths.home, profile: plan.profile, system: plan.system}
+  const result = await runPlan(plan.steps, {...options, stagedDir: paths.staged})
+  if (!result) return {...report, status: plan.steps.length === 0 ? 'up-to-date' : 'dry-run'}
+  if (result.manual.length > 0) {
+    return {...report, exitCode: 3, manualCommands: result.manual, status: 'admin-steps-left'}
   }
 
-  await checkWritable(plan.steps)
-  const key = {configPath: config.path, home: paths.home, profile: plan.profile, system: plan.system}
-  const result = await applyPlan(plan.steps, {
-    interactive: options.interactive,
-    progress: options.progress,
-    stagedDir: paths.staged,
-  })
-  if (result.manual.length > 0)
-    return {...report, exitCode: 3, manualCommands: result.manual, status: 'admin-steps-left'}
   const stamp = await recordStamp(key, {...plan.inputs, expires, summary: names})
   await writeFileAtomic(stamp.path, stamp.content)
   return report

@@ -1,10 +1,11 @@
 import {findConfigFile} from '../config/find.js'
 import {parseTeamConfig} from '../config/parse.js'
-import {certsHome} from '../system/paths.js'
-import {applyPlan} from './apply.js'
-import {describeStep, stepJson} from './step.js'
+import {withLock} from '../system/lock.js'
+import {certsHome, type HomePaths} from '../system/paths.js'
+import {runPlan} from './apply.js'
+import {stepJson} from './step.js'
 import {planUninstall} from './uninstall.js'
-import {readFile} from 'node:fs/promises'
+import {readFile, rmdir, stat} from 'node:fs/promises'
 
 export interface UninstallReport {
   exitCode: 0 | 3
@@ -24,6 +25,17 @@ export interface UninstallOptions {
 
 export async function runUninstall(options: UninstallOptions): Promise<UninstallReport> {
   const paths = certsHome(options.dataDir, options.env)
+  const home = await stat(paths.home).catch(() => undefined)
+  if (!home?.isDirectory() || options.dryRun) return uninstall(paths, options)
+  const waiting = (holder: string) => options.progress(`waiting for lock: dev-certs run ${holder} is working`)
+  const report = await withLock(paths.home, waiting, () => uninstall(paths, options))
+  // The lock file kept the directory from being removed with the rest: now it is empty, unless a user put
+  // something of theirs in it.
+  if (report.status === 'removed') await rmdir(paths.home).catch(() => undefined)
+  return report
+}
+
+async function uninstall(paths: HomePaths, options: UninstallOptions): Promise<UninstallReport> {
   const plan = await planUninstall(paths, await configuredEnvFile(options.cwd))
   const report: UninstallReport = {
     exitCode: 0,
@@ -31,18 +43,12 @@ export async function runUninstall(options: UninstallOptions): Promise<Uninstall
     status: plan.steps.length === 0 ? 'nothing-to-remove' : 'removed',
     steps: plan.steps.map((step) => stepJson(step)),
   }
-  if (options.dryRun) {
-    for (const step of plan.steps) options.progress(`plan: ${describeStep(step)}`)
-    return {...report, status: plan.steps.length === 0 ? 'nothing-to-remove' : 'dry-run'}
+  const result = await runPlan(plan.steps, {...options, stagedDir: paths.staged})
+  if (!result) return {...report, status: plan.steps.length === 0 ? 'nothing-to-remove' : 'dry-run'}
+  if (result.manual.length > 0) {
+    return {...report, exitCode: 3, manualCommands: result.manual, status: 'admin-steps-left'}
   }
 
-  const result = await applyPlan(plan.steps, {
-    interactive: options.interactive,
-    progress: options.progress,
-    stagedDir: paths.staged,
-  })
-  if (result.manual.length > 0)
-    return {...report, exitCode: 3, manualCommands: result.manual, status: 'admin-steps-left'}
   return report
 }
 

@@ -57,7 +57,8 @@ export async function planUninstall(paths: HomePaths, extraBlocks: string[] = []
     }
   }
 
-  if (present.length > 0 && present.every((name) => ours.has(`${paths.home}/${name}`))) {
+  const removable = present.filter((name) => name !== '.lock')
+  if (removable.length > 0 && removable.every((name) => ours.has(`${paths.home}/${name}`))) {
     steps.push({
       admin: false,
       afterAdmin: true,

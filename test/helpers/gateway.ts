@@ -1,8 +1,8 @@
+import {type RequestListener} from 'node:http'
 import {readFile} from 'node:fs/promises'
-import {createServer} from 'node:https'
-import {type AddressInfo} from 'node:net'
 import {join, normalize} from 'node:path'
 
+import {startGateway as startDemoGateway} from '../../src/demo/gateway.js'
 import {type Issued} from './pki.js'
 
 export interface TestGateway {
@@ -20,30 +20,23 @@ export async function startGateway(options: {
   leaf: Issued
   serveDir?: string
 }): Promise<TestGateway> {
-  const cert = [options.leaf, ...(options.chain ?? [])].map((issued) => issued.certPem).join('')
-  const server = createServer({cert, key: options.leaf.keyPem}, async (request, response) => {
+  const chainPem = [options.leaf, ...(options.chain ?? [])].map((issued) => issued.certPem).join('')
+  const handler: RequestListener = async (request, response) => {
     const path = normalize(decodeURIComponent(new URL(request.url ?? '/', 'https://x').pathname))
-    if (options.serveDir && !path.includes('..')) {
-      const body = await readFile(join(options.serveDir, path)).catch(() => undefined)
-      if (body) {
-        response.writeHead(200, {'content-type': 'application/octet-stream'})
-        response.end(body)
-        return
-      }
+    const body =
+      options.serveDir && !path.includes('..')
+        ? await readFile(join(options.serveDir, path)).catch(() => undefined)
+        : undefined
+    if (body) {
+      response.writeHead(200, {'content-type': 'application/octet-stream'})
+      response.end(body)
+      return
     }
 
     response.writeHead(path === '/' ? 200 : 404, {'content-type': 'text/plain'})
     response.end(path === '/' ? 'ok\n' : 'not found\n')
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const {port} = server.address() as AddressInfo
-  return {
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      }),
-    port,
-    url: `https://127.0.0.1:${port}/`,
   }
+
+  const gateway = await startDemoGateway({chainPem, handler, keyPem: options.leaf.keyPem})
+  return {close: gateway.close, port: gateway.port, url: gateway.url}
 }
