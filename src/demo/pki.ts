@@ -11,6 +11,8 @@ export interface Issued {
 }
 
 export interface CertOptions {
+  /** false leaves out the Authority Key Identifier, which Python 3.13 strict verification requires. */
+  authorityKeyId?: boolean
   bits?: number
   commonName: string
   /** Days from now; negative for an already expired certificate. */
@@ -64,7 +66,7 @@ export function makeLeaf(issuer: Issued | undefined, options: Partial<CertOption
       name: 'subjectAltName',
     },
     {name: 'subjectKeyIdentifier'},
-    ...(issuer ? [authorityKeyId(issuer)] : []),
+    ...(issuer && options.authorityKeyId !== false ? [authorityKeyId(issuer)] : []),
   ])
   return sign(cert, keys, issuer?.keys ?? keys)
 }

@@ -61,6 +61,14 @@ export function debianStore(): TrustStore {
     async isTrusted(fingerprint: Fingerprint) {
       return (await extractedFingerprints()).has(fingerprint)
     },
+    async isPresent(fingerprint: Fingerprint) {
+      for (const path of await listAnchors()) {
+        const text = await readFile(path, 'utf8').catch(() => '')
+        if (splitPem(text).some((block) => pemFingerprint(block) === fingerprint)) return true
+      }
+
+      return false
+    },
     name: 'Debian/Ubuntu system store',
     async removeSteps() {
       const present = await listAnchors()

@@ -17,6 +17,8 @@ export interface TrustStore {
   installSteps(anchors: WantedAnchor[]): Promise<Step[]>
   /** Trusted means present in the store's extracted bundle, by fingerprint; a file on disk is not trust. */
   isTrusted(fingerprint: Fingerprint): Promise<boolean>
+  /** Our anchor for this certificate is in the store's input (the doctor reports present-but-not-trusted). */
+  isPresent?(fingerprint: Fingerprint): Promise<boolean>
   name: string
   removeSteps(): Promise<Step[]>
 }
