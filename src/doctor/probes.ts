@@ -53,15 +53,20 @@ export function pythonProbe(library: 'httpx' | 'requests', python = 'python3'): 
     explain(output) {
       const parsed = fromJson(output)
       const reason = /\[SSL: ([A-Z_]+)\] ([^(]+?)\s*\(_ssl/.exec(parsed.message)
-      return reason ? {code: reason[1], message: reason[2].trim()} : parsed
+      if (reason) return {code: reason[1], message: reason[2].trim()}
+      // Older urllib3 checks the name itself: CertificateError("hostname 'x' doesn't match 'y'")
+      const name = /CertificateError\(["'](.+?)["']\)/.exec(parsed.message)
+      return name ? {code: 'CertificateError', message: name[1]} : parsed
     },
   }
 }
 
 export function curlProbe(curl = 'curl'): Probe {
   return {
+    // --disable first: a ~/.curlrc with `insecure` must not turn a failed verification into a success.
     argv: (url) => [
       curl,
+      '--disable',
       '--silent',
       '--show-error',
       '--output',
@@ -78,8 +83,13 @@ export function curlProbe(curl = 'curl'): Probe {
   }
 }
 
-export async function runProbe(probe: Probe, url: string, env: NodeJS.ProcessEnv): Promise<ProbeResult> {
-  const result = await exec(probe.argv(url), {env, extendEnv: false, timeoutMs: 20_000})
+export async function runProbe(
+  probe: Probe,
+  url: string,
+  env: NodeJS.ProcessEnv,
+  timeoutMs = 20_000,
+): Promise<ProbeResult> {
+  const result = await exec(probe.argv(url), {env, extendEnv: false, timeoutMs})
   if (result.missing || result.exitCode === 3) {
     return {client: probe.client, installed: false, message: 'not installed', ok: false}
   }

@@ -1,0 +1,130 @@
+import {CLIENT_VARIABLES, wantedVariables} from '../../env/clients.js'
+import {diagnose, explain} from '../cause.js'
+import {type Check} from '../check.js'
+import {type DoctorContext} from '../context.js'
+import {type Finding, ok, problem, SETUP_FIX, skipped} from '../finding.js'
+import {SWITCHES} from '../overrides-env.js'
+import {curlProbe, nodeProbe, type Probe, type ProbeResult, pythonProbe, runProbe} from '../probes.js'
+
+/** Variables that would change what a probe tests: verification switches, and CA settings other than ours. */
+const NOT_PASSED = new Set([
+  ...SWITCHES.map((s) => s.name),
+  ...CLIENT_VARIABLES.map((row) => row.variable),
+  'SSL_CERT_DIR',
+  'NODE_OPTIONS',
+])
+
+/** For each team host, a real verified handshake per client, with the env dev-certs provides. */
+export const liveCheck: Check = {
+  id: 'live',
+  async run(context) {
+    if (context.options.offline) return [skipped('live', 'live handshakes not tried (--offline)')]
+    const config = await context.config()
+    const urls = [
+      ...new Map(config.authorities.flatMap((a) => a.hosts).map((url) => [url.href, url])).values(),
+    ]
+    if (urls.length === 0) return [skipped('live', 'no "hosts" in .devcerts.json: nothing to try')]
+    const perHost = await Promise.all(urls.map((url) => hostFindings(context, url)))
+    return perHost.flat()
+  },
+  title: 'Live',
+}
+
+async function hostFindings(context: DoctorContext, url: URL): Promise<Finding[]> {
+  const env = probeEnv(context)
+  const timeoutMs = context.options.timeoutMs ?? 10_000
+  const [shake, team, bundle, ...results] = await Promise.all([
+    context.handshake(url),
+    context.team(),
+    context.caFile(context.paths.bundle),
+    runProbe(nodeProbe('https'), url.href, env, timeoutMs),
+    firstInstalled(
+      pythons(context).map((python) => pythonProbe('requests', python)),
+      url,
+      env,
+      timeoutMs,
+    ),
+    firstInstalled(
+      pythons(context).map((python) => pythonProbe('httpx', python)),
+      url,
+      env,
+      timeoutMs,
+    ),
+    runProbe(curlProbe(context.options.curl), url.href, env, timeoutMs),
+  ])
+  const diagnosis = diagnose(
+    url,
+    shake.chain,
+    team.expected.map(({cert}) => cert),
+  )
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1')
+  const inProcess: ProbeResult =
+    !bundle.exists || !('fingerprints' in bundle)
+      ? {client: 'node in-process', installed: true, message: `no usable bundle at ${bundle.path}`, ok: false}
+      : {
+          client: 'node in-process',
+          installed: true,
+          message: shake.ok ? 'verified with the bundle' : (shake.error?.message ?? 'failed'),
+          ok: shake.ok,
+          code: shake.error?.code,
+        }
+  const findings = [inProcess, ...results].map((result) => finding(url, host, result, diagnosis))
+  if (!bundle.exists || !('fingerprints' in bundle)) {
+    findings[0] = problem(
+      'fail',
+      findings[0].id,
+      `${url.host} node in-process: ${inProcess.message}`,
+      SETUP_FIX,
+      {
+        repair: {kind: 'setup'},
+      },
+    )
+  }
+
+  return findings
+}
+
+function finding(
+  url: URL,
+  host: string,
+  result: ProbeResult,
+  diagnosis: ReturnType<typeof diagnose>,
+): Finding {
+  const id = `live:${url.href}:${result.client}`
+  if (!result.installed) return skipped(id, `${url.host} ${result.client}: not installed`)
+  if (result.ok) return ok(id, `${url.host} ${result.client}: ${result.message}`)
+  const explained = explain(result.code, result.message, diagnosis, host)
+  return {
+    ...problem('fail', id, `${url.host} ${result.client}: ${explained.words}`, explained.fix, {
+      evidence: [
+        `${result.code ? `${result.code}: ` : ''}${result.message}`,
+        ...(explained.detail ? [explained.detail] : []),
+      ],
+    }),
+    cause: explained.cause,
+    code: result.code,
+  }
+}
+
+/** The user's env without anything that changes verification, plus exactly the variables setup writes. */
+function probeEnv(context: DoctorContext): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {}
+  for (const [key, value] of Object.entries(context.options.env)) if (!NOT_PASSED.has(key)) env[key] = value
+  for (const [key, value] of wantedVariables(context.paths)) env[key] = value
+  return env
+}
+
+function pythons(context: DoctorContext): string[] {
+  return context.options.pythons ?? ['python3', '/usr/bin/python3']
+}
+
+/** The python3 on PATH may be a venv without the library while the system one has it. */
+async function firstInstalled(probes: Probe[], url: URL, env: NodeJS.ProcessEnv, timeoutMs: number) {
+  let result: ProbeResult | undefined
+  for (const probe of probes) {
+    result = await runProbe(probe, url.href, env, timeoutMs)
+    if (result.installed) return result
+  }
+
+  return result ?? {client: 'python', installed: false, message: 'not installed', ok: false}
+}

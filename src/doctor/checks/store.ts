@@ -1,0 +1,56 @@
+import {showFingerprint} from '../../certs/fingerprint.js'
+import {detectStore} from '../../stores/detect.js'
+import {type Check} from '../check.js'
+import {type Finding, ok, problem, SETUP_FIX, skipped} from '../finding.js'
+
+/** Each team anchor is in the OS store, and trusted there by fingerprint (a file on disk is not trust). */
+export const storeCheck: Check = {
+  id: 'store',
+  async run(context) {
+    const detection = detectStore()
+    if (!detection.store) return [skipped('store', `OS store not checked: ${detection.reason}`)]
+    const {store} = detection
+    const [team, state] = await Promise.all([context.team(), context.state()])
+    const managed = state.stores.includes(store.id)
+    const findings: Finding[] = []
+    for (const {authority, cert} of team.expected.filter((t) => t.cert.selfSigned)) {
+      const id = `store:${store.id}:${cert.fingerprint}`
+      const evidence = [showFingerprint(cert.fingerprint), detection.reason]
+      const [present, trusted] = await Promise.all([
+        store.isPresent?.(cert.fingerprint),
+        store.isTrusted(cert.fingerprint),
+      ])
+      const name = `${authority}: "${cert.subject}"`
+      if (trusted) {
+        findings.push(ok(id, `${name} is trusted by the ${store.name}`, evidence))
+      } else if (present) {
+        findings.push(
+          problem(
+            'fail',
+            id,
+            `${name} is in the ${store.name} but not trusted yet: its bundle was not rebuilt`,
+            SETUP_FIX,
+            {
+              evidence,
+              repair: {kind: 'setup'},
+            },
+          ),
+        )
+      } else {
+        // Not managed (setup --no-system) is a choice; still worth a warning: browsers read only the store.
+        findings.push(
+          problem(
+            managed ? 'fail' : 'warn',
+            id,
+            `${name} is not in the ${store.name}${managed ? '' : ' (setup ran with --no-system)'}`,
+            SETUP_FIX,
+            {evidence, repair: {kind: 'setup'}},
+          ),
+        )
+      }
+    }
+
+    return findings
+  },
+  title: 'OS store',
+}
