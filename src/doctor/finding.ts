@@ -7,7 +7,10 @@ export type CheckId = 'authorities' | 'config' | 'environment' | 'files' | 'live
  * What `--fix` may do about a failing finding: run setup (optionally wiring env.sh into the shell profile),
  * or chmod one of our own files. Anything else needs a person (a pin, a gateway, a user's own line).
  */
-export type Repair = {kind: 'chmod'; mode: number; path: string} | {kind: 'setup'; shellProfile?: boolean}
+export type Repair =
+  | {kind: 'chmod'; mode: number; path: string}
+  /** `system` asks for the OS store step; otherwise --fix touches the store only if setup manages it already. */
+  | {kind: 'setup'; shellProfile?: boolean; system?: boolean}
 
 /** Why a live handshake failed, in plain words (see cause.ts). */
 export type Cause = 'expired' | 'hostname-mismatch' | 'intermediate-missing' | 'pin-mismatch' | 'unknown'

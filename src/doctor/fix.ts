@@ -1,6 +1,8 @@
 import {chmod} from 'node:fs/promises'
 
 import {runSetup} from '../plan/setup-run.js'
+import {readState} from '../plan/state.js'
+import {certsHome} from '../system/paths.js'
 import {type DoctorOptions} from './context.js'
 import {type Finding} from './finding.js'
 
@@ -33,6 +35,9 @@ export async function repair(findings: Finding[], options: FixOptions): Promise<
   const setups = repairs.filter((item) => item.kind === 'setup')
   if (setups.length > 0) {
     const shellProfile = setups.some((item) => item.shellProfile === true)
+    // The OS store only when a finding asks for it or setup already manages it: --no-system stays a choice.
+    const state = await readState(certsHome(options.dataDir, options.env).state)
+    const system = setups.some((item) => item.system === true) || state.stores.length > 0
     const report = await runSetup({
       configFile: options.configFile,
       cwd: options.cwd,
@@ -42,7 +47,7 @@ export async function repair(findings: Finding[], options: FixOptions): Promise<
       interactive: options.interactive,
       progress: options.progress,
       shellProfile,
-      system: true,
+      system,
     })
     applied.push(
       `dev certs setup${shellProfile ? ' --shell-profile' : ''}: ` +

@@ -44,7 +44,7 @@ export async function judgeValue(
     return fail(`${at} points to ${path}, which does not exist: ${effect}`)
   }
 
-  if (!('fingerprints' in file)) return fail(`${at} points to ${path}, which ${file.error}`)
+  if (!('fingerprints' in file)) return fail(`${at} points to ${path}, which cannot be used: ${file.error}`)
   const team = await context.team()
   const missing = team.expected.filter(({cert}) => !file.fingerprints.has(cert.fingerprint))
   if (row.mode === 'replaces') {

@@ -30,22 +30,27 @@ export const storeCheck: Check = {
             id,
             `${name} is in the ${store.name} but not trusted yet: its bundle was not rebuilt`,
             SETUP_FIX,
-            {
-              evidence,
-              repair: {kind: 'setup'},
-            },
+            {evidence, repair: {kind: 'setup', system: true}},
           ),
         )
       } else {
-        // Not managed (setup --no-system) is a choice; still worth a warning: browsers read only the store.
+        // Not managed (setup --no-system) is a choice: a warning, which --fix leaves alone. Browsers and
+        // tools that read only the OS store still fail, which is why it is reported at all.
         findings.push(
-          problem(
-            managed ? 'fail' : 'warn',
-            id,
-            `${name} is not in the ${store.name}${managed ? '' : ' (setup ran with --no-system)'}`,
-            SETUP_FIX,
-            {evidence, repair: {kind: 'setup'}},
-          ),
+          managed
+            ? problem('fail', id, `${name} is not in the ${store.name}`, SETUP_FIX, {
+                evidence,
+                repair: {kind: 'setup', system: true},
+              })
+            : problem(
+                'warn',
+                id,
+                `${name} is not in the ${store.name} (setup ran with --no-system)`,
+                SETUP_FIX,
+                {
+                  evidence,
+                },
+              ),
         )
       }
     }
