@@ -30,6 +30,8 @@ export interface DoctorProject {
 export async function makeDoctorProject(options: {
   /** Writes user files (a .env, a profile) before setup runs, as they were on the machine. */
   before?: (dirs: {project: string; userHome: string}) => Promise<void>
+  /** More variables for setup and the doctor (DEV_CERTS_OS_BUNDLE, GIT_CONFIG_NOSYSTEM…). */
+  env?: Record<string, string>
   hosts?: string[]
   root: Issued
   /** Extra certificates in the source file after the root (an intermediate the gateway forgets to send). */
@@ -56,7 +58,7 @@ export async function makeDoctorProject(options: {
   }
   await writeFile(join(project, '.devcerts.json'), JSON.stringify(config, null, 2))
   await options.before?.({project, userHome})
-  const bareEnv = cleanEnv({DEV_CERTS_HOME: certsHome, HOME: userHome, SHELL: '/bin/bash'})
+  const bareEnv = cleanEnv({DEV_CERTS_HOME: certsHome, HOME: userHome, SHELL: '/bin/bash', ...options.env})
   if (options.setup !== false) {
     await runSetup({
       cwd: project,
