@@ -9,7 +9,7 @@ export type CheckId = 'authorities' | 'config' | 'environment' | 'files' | 'live
  */
 export type Repair =
   | {kind: 'chmod'; mode: number; path: string}
-  /** `system` asks for the OS store step; otherwise --fix touches the store only if setup manages it already. */
+  /** `system` asks for the OS store step; else --fix touches the store only if setup already manages it. */
   | {kind: 'setup'; shellProfile?: boolean; system?: boolean}
 
 /** Why a live handshake failed, in plain words (see cause.ts). */

@@ -9,7 +9,8 @@ import {startGateway} from '../helpers/gateway.js'
 import {makeIntermediate, makeLeaf, makeRootCa, pinOf} from '../helpers/pki.js'
 
 const ROTATE =
-  'Ask the team for the next CA, add its pin beside the current one in .devcerts.json, then run `dev certs setup`.'
+  'Ask the team for the next CA, add its pin beside the current one in .devcerts.json, ' +
+  'then run `dev certs setup`.'
 
 describe('dev certs doctor: authorities', () => {
   it('a CA expiring in 10 days warns with the days left and how to rotate', async () => {
@@ -75,7 +76,7 @@ describe('dev certs doctor: authorities', () => {
     }
   })
 
-  it('a gateway leaf without an Authority Key Identifier warns (Python 3.13), though clients verify it', async () => {
+  it('a gateway leaf without an AKI warns (Python 3.13 rejects it), though it verifies today', async () => {
     const root = makeRootCa({commonName: 'AKI Root'})
     const issuing = makeIntermediate(root)
     const gateway = await startGateway({chain: [issuing], leaf: makeLeaf(issuing, {authorityKeyId: false})})

@@ -8,7 +8,7 @@ import {type Issued, makeRootCa} from '../helpers/pki.js'
 const CASES = new URL('../../../shared/cases/env/', import.meta.url)
 const fromCases = (name: string) => new URL(name, CASES)
 
-/** Every env file from the field (shared/cases/env), copied where it lives on a user's machine, then setup. */
+/** Every env file from the field (shared/cases/env), copied where it lives on a machine, then setup. */
 describe('dev certs doctor on the env and shell files from the field', () => {
   let root: Issued
   const projects: DoctorProject[] = []
@@ -26,7 +26,7 @@ describe('dev certs doctor on the env and shell files from the field', () => {
     for (const made of projects) await made.cleanup()
   })
 
-  it('crlf-bom.env: after setup every client variable in .env is read correctly and points at good files', async () => {
+  it('crlf-bom.env: after setup, each client variable in .env is read and points at good files', async () => {
     const made = await project({
       before: ({project}) => copyFile(fromCases('crlf-bom.env'), join(project, '.env')),
     })
@@ -73,7 +73,7 @@ describe('dev certs doctor on the env and shell files from the field', () => {
     )
   })
 
-  it('naive-requests-bundle.env with the team CA in place: a replacing variable without public roots fails', async () => {
+  it('naive-requests-bundle.env with the team-only file present: no public roots fails', async () => {
     let teamOnly = ''
     const made = await project({
       async before({project, userHome}) {
@@ -96,7 +96,7 @@ describe('dev certs doctor on the env and shell files from the field', () => {
     expect(report.exitCode).toBe(1)
   })
 
-  it('insecure-overrides.env: each variable that switches verification off fails, with its line', async () => {
+  it('insecure-overrides.env: each variable switching verification off fails, with its line', async () => {
     const made = await project({
       before: ({project}) => copyFile(fromCases('insecure-overrides.env'), join(project, '.env')),
     })
@@ -114,7 +114,7 @@ describe('dev certs doctor on the env and shell files from the field', () => {
     )
   })
 
-  it('dangling-bashrc.sh: a profile exporting NODE_EXTRA_CA_CERTS to a deleted file fails, with the line', async () => {
+  it('dangling-bashrc.sh: a profile exporting NODE_EXTRA_CA_CERTS to a deleted file fails', async () => {
     const made = await project({
       before: ({userHome}) => copyFile(fromCases('dangling-bashrc.sh'), join(userHome, '.bashrc')),
     })
@@ -125,7 +125,8 @@ describe('dev certs doctor on the env and shell files from the field', () => {
     )!
     expect(finding.status).toBe('fail')
     expect(finding.summary).toBe(
-      `NODE_EXTRA_CA_CERTS in ${bashrc}:2 points to /home/someone/old-ca/deleted.pem, which does not exist: ` +
+      `NODE_EXTRA_CA_CERTS in ${bashrc}:2 points to /home/someone/old-ca/deleted.pem, ` +
+        'which does not exist: ' +
         'Node prints a warning on every run and trusts nothing extra',
     )
     expect(finding.fix).toBe(

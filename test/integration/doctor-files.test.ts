@@ -74,7 +74,7 @@ describe('dev certs doctor: the files setup wrote', () => {
     )
   })
 
-  it('a stale bundle (the OS roots changed since setup) warns, with `dev certs setup` as the fix', async () => {
+  it('a stale bundle (OS roots changed since setup) warns, with `dev certs setup` as the fix', async () => {
     const {made, osBundle} = await project()
     await appendFile(osBundle, `\n${makeRootCa({commonName: 'Newly Trusted Corporate Root'}).certPem}`)
     const {report} = await made.doctor({offline: true})
@@ -108,7 +108,7 @@ describe('dev certs doctor: the files setup wrote', () => {
     },
   )
 
-  it('a variable in this shell pointing at a DER file fails: Node loads nothing from it, silently', async () => {
+  it('a variable pointing at a DER file fails: Node loads nothing from it, silently', async () => {
     const {made} = await project()
     const der = join(made.userHome, 'team.der')
     await writeFile(der, root.der)

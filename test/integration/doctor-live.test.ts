@@ -123,7 +123,7 @@ describe('dev certs doctor: live handshakes per client', () => {
     }
   })
 
-  it('never switches verification off: switches in the user env and ~/.curlrc do not reach the probes', async () => {
+  it('never switches verification off: the user env and ~/.curlrc switches do not reach probes', async () => {
     const insecure = await makeDoctorProject({hosts: [gateways.changed.url], root})
     try {
       await writeFile(join(insecure.userHome, '.curlrc'), 'insecure\n')

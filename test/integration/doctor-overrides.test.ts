@@ -54,7 +54,7 @@ describe('dev certs doctor: verification switched off', () => {
     await made?.cleanup()
   })
 
-  it('npm, git, pip (team host only) and conda settings each fail, with the exact command or edit', async () => {
+  it('npm, git, pip (team host only) and conda settings each fail, with the command or edit', async () => {
     const {report} = await made.doctor({env: {...made.shellEnv, GIT_CONFIG_NOSYSTEM: '1'}, offline: true})
     const fails = checkOf(report, 'overrides').filter((f) => f.status === 'fail')
     const gitconfig = join(home, '.gitconfig')
@@ -76,7 +76,8 @@ describe('dev certs doctor: verification switched off', () => {
       ],
       [
         `conda ssl_verify false in ${join(home, '.condarc')}:3: conda accepts any certificate`,
-        `conda config --file ${join(home, '.condarc')} --set ssl_verify ${join(made.certsHome, 'bundle.pem')}`,
+        `conda config --file ${join(home, '.condarc')} --set ssl_verify ` +
+          join(made.certsHome, 'bundle.pem'),
       ],
     ])
     expect(report.exitCode).toBe(1)
