@@ -44,7 +44,7 @@ Exit codes: 0 no failure (warnings allowed); 1 at least one failure, or an error
       cwd: process.cwd(),
       dataDir: this.config.dataDir,
       env: process.env,
-      offline: flags.offline,
+      offline: Boolean(flags.offline),
       timeoutMs: flags.timeout * 1000,
     }
     const first = await runDoctor(options)
