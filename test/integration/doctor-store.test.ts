@@ -151,7 +151,7 @@ describe.skipIf(skip)(`dev certs doctor with a sandboxed store${skip ? ` (skippe
     expect(result.stdout).not.toMatch(/\u001B\[/)
   })
 
-  it('after setup --no-system: the store is without the anchor, a warning that --fix leaves alone', async () => {
+  it('after setup --no-system: no anchor in the store, a warning that --fix leaves alone', async () => {
     const setup = await dev(['certs', 'setup', '--no-system', '--shell-profile'], setupEnv())
     expect(setup.exitCode, setup.stderr).toBe(0)
     const {exitCode, report} = await doctorJson()
@@ -209,7 +209,7 @@ describe.skipIf(skip)(`dev certs doctor with a sandboxed store${skip ? ` (skippe
     ])
   })
 
-  it('the anchor removed from the managed store fails (exit 1); --fix runs setup and the re-check is ok', async () => {
+  it('anchor removed from the managed store: fails, exit 1; --fix runs setup, re-check ok', async () => {
     const removed = await sandbox.run(['rm', '-f', '/usr/local/share/ca-certificates/dev-certs/team.crt'])
     expect(removed.exitCode, removed.stderr).toBe(0)
     const refresh = await sandbox.run(['/usr/sbin/update-ca-certificates', '--fresh'])
@@ -255,7 +255,8 @@ describe.skipIf(skip)(`dev certs doctor with a sandboxed store${skip ? ` (skippe
     await sandbox.run(['mv', '/tmp/team.crt', '/usr/local/share/ca-certificates/dev-certs/team.crt'])
     const {report} = await doctorJson()
     expect(storeFindings(report)[0].summary).toBe(
-      'team: "CN=Doctor Store Root, O=dev-certs demo" is in the Debian/Ubuntu system store but not trusted yet: ' +
+      'team: "CN=Doctor Store Root, O=dev-certs demo" is in the Debian/Ubuntu system store ' +
+        'but not trusted yet: ' +
         'its bundle was not rebuilt',
     )
   })
