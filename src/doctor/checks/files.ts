@@ -1,6 +1,6 @@
 import {userInfo} from 'node:os'
 
-import {showFingerprint} from '../../certs/fingerprint.js'
+import {type Fingerprint, showFingerprint} from '../../certs/fingerprint.js'
 import {type CaFile} from '../ca-file.js'
 import {type Check} from '../check.js'
 import {type DoctorContext} from '../context.js'
@@ -94,9 +94,9 @@ async function judge(context: DoctorContext, file: CaFile, label: string): Promi
 }
 
 /** The bundle's public roots are the OS's current ones; a ca-certificates update makes it stale. */
-async function freshness(context: DoctorContext, inBundle: Set<string>): Promise<Finding> {
+async function freshness(context: DoctorContext, inBundle: Set<Fingerprint>): Promise<Finding> {
   const [roots, team, os] = await Promise.all([context.osRoots(), context.team(), publicRoots(context)])
-  const bundled = [...inBundle].filter((fp) => !team.fingerprints.has(fp as never)) as never[]
+  const bundled = [...inBundle].filter((fp) => !team.fingerprints.has(fp))
   const added = [...os].filter((fp) => !inBundle.has(fp)).length
   const removed = bundled.filter((fp) => !os.has(fp)).length
   const id = `fresh:${context.paths.bundle}`

@@ -2,9 +2,12 @@ import {CLIENT_VARIABLES, wantedVariables} from '../../env/clients.js'
 import {diagnose, explain} from '../cause.js'
 import {type Check} from '../check.js'
 import {type DoctorContext} from '../context.js'
+import {type Handshake} from '../handshake.js'
 import {type Finding, ok, problem, SETUP_FIX, skipped} from '../finding.js'
 import {SWITCHES} from '../overrides-env.js'
 import {curlProbe, nodeProbe, type Probe, type ProbeResult, pythonProbe, runProbe} from '../probes.js'
+
+const IN_PROCESS = 'node in-process'
 
 /** Variables that would change what a probe tests: verification switches, and CA settings other than ours. */
 const NOT_PASSED = new Set([
@@ -33,23 +36,20 @@ export const liveCheck: Check = {
 async function hostFindings(context: DoctorContext, url: URL): Promise<Finding[]> {
   const env = probeEnv(context)
   const timeoutMs = context.options.timeoutMs ?? 10_000
+  const python = (library: 'httpx' | 'requests') =>
+    firstInstalled(
+      pythons(context).map((interpreter) => pythonProbe(library, interpreter)),
+      url,
+      env,
+      timeoutMs,
+    )
   const [shake, team, bundle, ...results] = await Promise.all([
     context.handshake(url),
     context.team(),
     context.caFile(context.paths.bundle),
     runProbe(nodeProbe('https'), url.href, env, timeoutMs),
-    firstInstalled(
-      pythons(context).map((python) => pythonProbe('requests', python)),
-      url,
-      env,
-      timeoutMs,
-    ),
-    firstInstalled(
-      pythons(context).map((python) => pythonProbe('httpx', python)),
-      url,
-      env,
-      timeoutMs,
-    ),
+    python('requests'),
+    python('httpx'),
     runProbe(curlProbe(context.options.curl), url.href, env, timeoutMs),
   ])
   const diagnosis = diagnose(
@@ -58,30 +58,22 @@ async function hostFindings(context: DoctorContext, url: URL): Promise<Finding[]
     team.expected.map(({cert}) => cert),
   )
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1')
-  const inProcess: ProbeResult =
-    !bundle.exists || !('fingerprints' in bundle)
-      ? {client: 'node in-process', installed: true, message: `no usable bundle at ${bundle.path}`, ok: false}
-      : {
-          client: 'node in-process',
-          installed: true,
-          message: shake.ok ? 'verified with the bundle' : (shake.error?.message ?? 'failed'),
-          ok: shake.ok,
-          code: shake.error?.code,
-        }
-  const findings = [inProcess, ...results].map((result) => finding(url, host, result, diagnosis))
-  if (!bundle.exists || !('fingerprints' in bundle)) {
-    findings[0] = problem(
-      'fail',
-      findings[0].id,
-      `${url.host} node in-process: ${inProcess.message}`,
-      SETUP_FIX,
-      {
-        repair: {kind: 'setup'},
-      },
-    )
-  }
+  const inProcess: Finding =
+    bundle.exists && 'fingerprints' in bundle
+      ? finding(url, host, handshakeResult(shake), diagnosis)
+      : problem(
+          'fail',
+          `live:${url.href}:${IN_PROCESS}`,
+          `${url.host} ${IN_PROCESS}: no usable bundle at ${bundle.path}`,
+          SETUP_FIX,
+          {repair: {kind: 'setup'}},
+        )
+  return [inProcess, ...results.map((result) => finding(url, host, result, diagnosis))]
+}
 
-  return findings
+function handshakeResult(shake: Handshake): ProbeResult {
+  const message = shake.ok ? 'verified with the bundle' : (shake.error?.message ?? 'failed')
+  return {client: IN_PROCESS, code: shake.error?.code, installed: true, message, ok: shake.ok}
 }
 
 function finding(
