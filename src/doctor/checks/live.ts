@@ -1,3 +1,5 @@
+import {availableParallelism} from 'node:os'
+
 import {CLIENT_VARIABLES, wantedVariables} from '../../env/clients.js'
 import {diagnose, explain} from '../cause.js'
 import {type Check} from '../check.js'
@@ -27,30 +29,30 @@ export const liveCheck: Check = {
       ...new Map(config.authorities.flatMap((a) => a.hosts).map((url) => [url.href, url])).values(),
     ]
     if (urls.length === 0) return [skipped('live', 'no "hosts" in .devcerts.json: nothing to try')]
-    const perHost = await Promise.all(urls.map((url) => hostFindings(context, url)))
+    const limit = slots(Math.max(2, availableParallelism()))
+    const perHost = await Promise.all(urls.map((url) => hostFindings(context, url, limit)))
     return perHost.flat()
   },
   title: 'Live',
 }
 
-async function hostFindings(context: DoctorContext, url: URL): Promise<Finding[]> {
+async function hostFindings(context: DoctorContext, url: URL, limit: Slots): Promise<Finding[]> {
   const env = probeEnv(context)
   const timeoutMs = context.options.timeoutMs ?? 10_000
+  const run = (probe: Probe) => limit(() => runProbe(probe, url.href, env, timeoutMs))
   const python = (library: 'httpx' | 'requests') =>
     firstInstalled(
       pythons(context).map((interpreter) => pythonProbe(library, interpreter)),
-      url,
-      env,
-      timeoutMs,
+      run,
     )
   const [shake, team, bundle, ...results] = await Promise.all([
     context.handshake(url),
     context.team(),
     context.caFile(context.paths.bundle),
-    runProbe(nodeProbe('https'), url.href, env, timeoutMs),
+    run(nodeProbe('https')),
     python('requests'),
     python('httpx'),
-    runProbe(curlProbe(context.options.curl), url.href, env, timeoutMs),
+    run(curlProbe(context.options.curl)),
   ])
   const diagnosis = diagnose(
     url,
@@ -111,12 +113,35 @@ function pythons(context: DoctorContext): string[] {
 }
 
 /** The python3 on PATH may be a venv without the library while the system one has it. */
-async function firstInstalled(probes: Probe[], url: URL, env: NodeJS.ProcessEnv, timeoutMs: number) {
+async function firstInstalled(probes: Probe[], run: (probe: Probe) => Promise<ProbeResult>) {
   let result: ProbeResult | undefined
   for (const probe of probes) {
-    result = await runProbe(probe, url.href, env, timeoutMs)
+    result = await run(probe)
     if (result.installed) return result
   }
 
   return result ?? {client: 'python', installed: false, message: 'not installed', ok: false}
+}
+
+type Slots = <T>(job: () => Promise<T>) => Promise<T>
+
+/**
+ * At most `size` clients at once: with several hosts, starting every interpreter together only makes each
+ * one slower, until the slowest hits its timeout on a busy machine.
+ */
+function slots(size: number): Slots {
+  let running = 0
+  const waiting: Array<() => void> = []
+  return async (job) => {
+    // A finished job hands its slot to the next waiter, so the count never goes over `size`.
+    if (running < size) running++
+    else await new Promise<void>((resolve) => waiting.push(resolve))
+    try {
+      return await job()
+    } finally {
+      const next = waiting.shift()
+      if (next) next()
+      else running--
+    }
+  }
 }
