@@ -1,7 +1,6 @@
 import {Command, Flags} from '@oclif/core'
 
 import {runDoctor} from '../../doctor/run-doctor.js'
-import {repair} from '../../doctor/fix.js'
 import {renderReport} from '../../doctor/render.js'
 import {type DoctorReport} from '../../doctor/report.js'
 import {failWith} from '../../present.js'
@@ -51,6 +50,8 @@ Exit codes: 0 no failure (warnings allowed); 1 at least one failure, or an error
     const {findings} = first
     let {report} = first
     if (flags.fix && findings.some((f) => f.status !== 'ok' && f.repair)) {
+      // Setup's modules load only when there is something to fix: the plain doctor stays light.
+      const {repair} = await import('../../doctor/fix.js')
       const fixed = await repair(findings, {
         ...options,
         interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY),
