@@ -3,6 +3,7 @@ import {isIP} from 'node:net'
 import {type Certificate} from '../certs/certificate.js'
 import {type Fingerprint, showFingerprint} from '../certs/fingerprint.js'
 import {type Cause} from './finding.js'
+import {hostOf} from './handshake.js'
 
 /** What the presented chain says about a host, independent of any one client's wording. */
 export interface Diagnosis {
@@ -50,7 +51,7 @@ export function diagnose(url: URL, chain: Certificate[], team: Certificate[], no
 
   if (leaf.notAfter < now)
     return {cause: 'expired', detail: `the gateway's certificate expired on ${day(leaf)}`}
-  const host = url.hostname.replace(/^\[(.*)\]$/, '$1')
+  const host = hostOf(url)
   const matches = isIP(host) ? leaf.x509.checkIP(host) : leaf.x509.checkHost(host)
   if (!matches) {
     return {

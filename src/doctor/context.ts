@@ -101,7 +101,7 @@ export function createContext(options: DoctorOptions): DoctorContext {
     handshake: (url) =>
       memo(handshakes, url.href, async () => {
         const bundle = await readFile(paths.bundle, 'utf8').catch(() => undefined)
-        return handshake(url, bundle, Math.min(options.timeoutMs ?? 10_000, 10_000))
+        return handshake(url, bundle, options.timeoutMs ?? 10_000)
       }),
     home: options.env.HOME || homedir(),
     options,

@@ -20,7 +20,7 @@ export interface Handshake {
  * handshake is refused; the refusal itself is never overridden.
  */
 export function handshake(url: URL, ca: string | undefined, timeoutMs: number): Promise<Handshake> {
-  const host = url.hostname.replace(/^\[(.*)\]$/, '$1')
+  const host = hostOf(url)
   const port = Number(url.port || 443)
   return new Promise((resolve) => {
     let chain: Certificate[] = []
@@ -64,4 +64,9 @@ function presentedChain(socket: TLSSocket): Certificate[] {
   }
 
   return out
+}
+
+/** The host of a URL as sockets and certificates name it: an IPv6 address without its brackets. */
+export function hostOf(url: URL): string {
+  return url.hostname.replace(/^\[(.*)\]$/, '$1')
 }

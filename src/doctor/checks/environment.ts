@@ -21,12 +21,11 @@ export const environmentCheck: Check = {
     const envSh = await readFile(context.paths.envSh, 'utf8').catch(() => undefined)
     const sourcesEnvSh = Boolean(profile.text?.includes(context.paths.envSh))
     const viaProfile = sourcesEnvSh && envSh ? assignmentsIn(envSh, context.paths.envSh, NAMES) : []
-    const findings = [
+    return [
       ...(await dotenvFindings(context, dotenv, inDotenv)),
       ...(await profileFindings(context, profile, inProfile, viaProfile)),
       ...(await shellFindings(context, [...inDotenv, ...inProfile, ...viaProfile])),
     ]
-    return findings
   },
   title: 'Environment',
 }
@@ -169,13 +168,9 @@ function linesOf(file: UserFile): Assignment[] {
 /** 1-based first and last line numbers of [start, end) in text. */
 function lineRange(text: string, start: number, end: number): [number, number] {
   const first = text.slice(0, start).split('\n').length
-  return [
-    first,
-    first +
-      text
-        .slice(start, end)
-        .replace(/\r?\n$/, '')
-        .split('\n').length -
-      1,
-  ]
+  const count = text
+    .slice(start, end)
+    .replace(/\r?\n$/, '')
+    .split('\n').length
+  return [first, first + count - 1]
 }

@@ -4,7 +4,7 @@ import {CLIENT_VARIABLES, wantedVariables} from '../../env/clients.js'
 import {diagnose, explain} from '../cause.js'
 import {type Check} from '../check.js'
 import {type DoctorContext} from '../context.js'
-import {type Handshake} from '../handshake.js'
+import {type Handshake, hostOf} from '../handshake.js'
 import {type Finding, ok, problem, SETUP_FIX, skipped} from '../finding.js'
 import {SWITCHES} from '../overrides-env.js'
 import {curlProbe, nodeProbe, type Probe, type ProbeResult, pythonProbe, runProbe} from '../probes.js'
@@ -59,7 +59,7 @@ async function hostFindings(context: DoctorContext, url: URL, limit: Slots): Pro
     shake.chain,
     team.expected.map(({cert}) => cert),
   )
-  const host = url.hostname.replace(/^\[(.*)\]$/, '$1')
+  const host = hostOf(url)
   const inProcess: Finding =
     bundle.exists && 'fingerprints' in bundle
       ? finding(url, host, handshakeResult(shake), diagnosis)

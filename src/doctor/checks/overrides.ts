@@ -1,6 +1,7 @@
 import {type TeamConfig} from '../../config/team-config.js'
 import {type Check} from '../check.js'
 import {type Finding, ok} from '../finding.js'
+import {hostOf} from '../handshake.js'
 import {condaSwitches, gitSwitches, npmSwitches, pipSwitches} from '../overrides-config.js'
 import {envSwitches, fileSwitches} from '../overrides-env.js'
 import {scanTrackedFiles} from '../overrides-scan.js'
@@ -44,7 +45,7 @@ export const overridesCheck: Check = {
 function teamHosts(config: TeamConfig | undefined): Set<string> {
   const hosts = new Set<string>()
   for (const authority of config?.authorities ?? []) {
-    for (const url of authority.hosts) hosts.add(url.hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase())
+    for (const url of authority.hosts) hosts.add(hostOf(url).toLowerCase())
     for (const source of authority.sources) {
       if (source.kind === 'tls') hosts.add(source.host.toLowerCase())
       if (source.kind === 'url') hosts.add(source.url.hostname.toLowerCase())
