@@ -81,7 +81,8 @@ function intermediatesUnder(anchors: Certificate[], certs: Certificate[]): Certi
   return kept
 }
 
-function signedBy(cert: Certificate, issuer: Certificate): boolean {
+/** `issuer` issued `cert`: names match and its key verifies the signature. */
+export function signedBy(cert: Certificate, issuer: Certificate): boolean {
   try {
     return cert.x509.checkIssued(issuer.x509) && cert.x509.verify(issuer.x509.publicKey)
   } catch {

@@ -1,5 +1,6 @@
 import {isIP} from 'node:net'
 
+import {signedBy} from '../certs/anchor.js'
 import {type Certificate} from '../certs/certificate.js'
 import {type Fingerprint, showFingerprint} from '../certs/fingerprint.js'
 import {type Cause} from './finding.js'
@@ -30,7 +31,7 @@ export function diagnose(url: URL, chain: Certificate[], team: Certificate[], no
   if (!leaf) return {}
   const trusted = new Set<Fingerprint>(team.map((cert) => cert.fingerprint))
   const known = [...chain.slice(1), ...team]
-  const issuer = leaf.selfSigned ? leaf : known.find((cert) => issued(leaf, cert))
+  const issuer = leaf.selfSigned ? leaf : known.find((cert) => signedBy(leaf, cert))
   if (!issuer) {
     return {
       cause: 'intermediate-missing',
@@ -115,18 +116,10 @@ function chainReaches(leaf: Certificate, known: Certificate[], trusted: Set<Fing
     if (trusted.has(cert.fingerprint)) return true
     if (cert.selfSigned) return false
     const current: Certificate = cert
-    cert = known.find((candidate) => candidate !== current && issued(current, candidate))
+    cert = known.find((candidate) => candidate !== current && signedBy(current, candidate))
   }
 
   return false
-}
-
-function issued(cert: Certificate, issuer: Certificate): boolean {
-  try {
-    return cert.x509.checkIssued(issuer.x509) && cert.x509.verify(issuer.x509.publicKey)
-  } catch {
-    return false
-  }
 }
 
 function day(cert: Certificate): string {
