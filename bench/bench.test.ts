@@ -5,7 +5,15 @@ import {afterAll, beforeAll, expect, it} from 'vitest'
 
 import {removeProjects} from '../test/helpers/project.js'
 import {type Sandbox, sandboxUnavailable, startSandbox} from '../test/helpers/sandbox.js'
-import {type Figure, mkcertReference, p1NoopSetup, p2FirstSetup, p4Bundle, p5Hook} from './figures.js'
+import {
+  type Figure,
+  mkcertReference,
+  p1NoopSetup,
+  p2FirstSetup,
+  p3Doctor,
+  p4Bundle,
+  p5Hook,
+} from './figures.js'
 import {renderResults} from './report.js'
 
 const quick = process.env.BENCH_QUICK === '1'
@@ -30,6 +38,7 @@ it(`measures P1–P5 as ratios against baselines of the same run${quick ? ' (qui
   const extra: string[] = []
   if (sandbox) figures.push(await p2FirstSetup(sandbox, quick ? 1 : Math.ceil(runs / 3)))
   else extra.push(`P2, P5 and mkcert skipped: ${skipSandbox}`)
+  figures.push(await p3Doctor(quick ? 1 : Math.max(5, Math.ceil(runs / 2))))
   figures.push(await p4Bundle(runs, scratch))
   if (sandbox) {
     figures.push(await p5Hook(sandbox, runs, scratch))

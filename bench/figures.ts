@@ -2,15 +2,19 @@ import {execa} from 'execa'
 import {randomBytes} from 'node:crypto'
 import {cp, mkdir, readFile, rm, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
+import {parse} from 'dotenv'
 
 import {renderBundle} from '../src/bundle/bundle.js'
 import {readOsRoots} from '../src/bundle/os-roots.js'
 import {chooseAnchors} from '../src/certs/anchor.js'
 import {decodeCertificates} from '../src/certs/decode.js'
 import {type Authority} from '../src/sources/acquire.js'
+import {curlProbe, nodeProbe, type Probe, pythonProbe, runProbe} from '../src/doctor/probes.js'
+import {runDoctor} from '../src/doctor/run-doctor.js'
 import {BIN, cleanEnv, REPO} from '../test/helpers/cli.js'
 import {HOST_BIN, HOST_DIR, linkPluginIntoHost} from '../test/helpers/host-cli.js'
-import {makeRootCa} from '../test/helpers/pki.js'
+import {startGateway} from '../test/helpers/gateway.js'
+import {makeLeaf, makeRootCa} from '../test/helpers/pki.js'
 import {makeProject} from '../test/helpers/project.js'
 import {type Sandbox} from '../test/helpers/sandbox.js'
 import {interleave, peakRss, type Stats, stats, timeOnce} from './measure.js'
@@ -108,6 +112,61 @@ export async function p2FirstSetup(sandbox: Sandbox, runs: number): Promise<Figu
     {label: 'bare `update-ca-certificates`, same anchor', ms: series.baseline},
     {label: 'first setup (acquire, files, .env, anchor, refresh)', ms: series.candidate},
   )
+}
+
+/** P3: the doctor with live checks on one host (Node, requests, httpx, curl), against the slowest client alone. */
+export async function p3Doctor(runs: number): Promise<Figure> {
+  const root = makeRootCa({commonName: 'Doctor Bench Root'})
+  const gateway = await startGateway({leaf: makeLeaf(root)})
+  try {
+    const {dir, home} = await makeProject()
+    await writeFile(join(dir, 'certs', 'root.pem'), root.certPem)
+    const config = {authorities: [{hosts: [gateway.url], name: 'team', source: 'file:certs/root.pem'}]}
+    await writeFile(join(dir, '.devcerts.json'), JSON.stringify(config))
+    const env = cleanEnv({DEV_CERTS_HOME: home})
+    await timeOnce([process.execPath, BIN, 'certs', 'setup', '--no-system'], {cwd: dir, env})
+    const probeEnv = {...env, ...parse(await readFile(join(dir, '.env')))}
+    const probes = [
+      nodeProbe('https'),
+      pythonProbe('requests', '/usr/bin/python3'),
+      pythonProbe('httpx', '/usr/bin/python3'),
+      curlProbe(),
+    ]
+    const timeProbe = async (probe: Probe) => {
+      const started = performance.now()
+      const result = await runProbe(probe, gateway.url, probeEnv)
+      if (!result.ok) throw new Error(`${probe.client}: ${result.message}`)
+      return performance.now() - started
+    }
+
+    const alone = await Promise.all(probes.map(async (probe) => ({ms: await timeProbe(probe), probe})))
+    const slowest = alone.reduce((a, b) => (b.ms > a.ms ? b : a)).probe
+    const doctor = async () => {
+      const started = performance.now()
+      const {report} = await runDoctor({
+        cwd: dir,
+        dataDir: home,
+        env,
+        offline: false,
+        pythons: ['/usr/bin/python3'],
+      })
+      if (report.exitCode !== 0) throw new Error(`doctor found failures: ${JSON.stringify(report.fixes)}`)
+      return performance.now() - started
+    }
+
+    const series = await interleave(runs, () => timeProbe(slowest), doctor)
+    const cli = await timeOnce([process.execPath, BIN, 'certs', 'doctor', '--json'], {cwd: dir, env})
+    return figure(
+      'P3',
+      '`dev certs doctor`, 1 host, live with Node, requests, httpx and curl (in-process: every check)',
+      {check: (ratio) => ratio <= 1.3, text: '≤ 1.3×'},
+      {label: `the slowest client alone (${slowest.client})`, ms: series.baseline},
+      {label: 'doctor, all checks', ms: series.candidate},
+      [`the whole CLI (\`dev certs doctor --json\`, with oclif start-up): ${cli.toFixed(0)} ms in one run`],
+    )
+  } finally {
+    await gateway.close()
+  }
 }
 
 /** P4: building the combined bundle in-process, against reading the OS bundle file; then its scaling. */
