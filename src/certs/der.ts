@@ -62,6 +62,7 @@ export const TAG = {
   BOOLEAN: 0x01,
   CONTEXT_0: 0xa0,
   CONTEXT_3: 0xa3,
+  INTEGER: 0x02,
   OCTET_STRING: 0x04,
   OID: 0x06,
   SEQUENCE: 0x30,
