@@ -72,8 +72,8 @@ export function parseCertificate(der: Buffer): Certificate {
     nameConstraints: extensions.has(OID.nameConstraints)
       ? readNameConstraints(der, extensions.get(OID.nameConstraints)!)
       : undefined,
-    notAfter: new Date(x509.validTo),
-    notBefore: new Date(x509.validFrom),
+    notAfter: validityDate(x509.validTo, 'notAfter'),
+    notBefore: validityDate(x509.validFrom, 'notBefore'),
     pem: toPem(der),
     selfSigned: selfIssued && safeVerify(x509),
     serial: x509.serialNumber,
@@ -102,6 +102,13 @@ export function oneLine(name: string): string {
 
 export function commonName(cert: Certificate): string {
   return /(?:^|, )CN=([^,]+)/.exec(cert.subject)?.[1] ?? cert.subject
+}
+
+/** OpenSSL prints "Bad time value" for a malformed date; that is a damaged certificate, not a date. */
+function validityDate(text: string, field: string): Date {
+  const date = new Date(text)
+  if (Number.isNaN(date.getTime())) throw new Error(`its ${field} date is malformed ("${text}")`)
+  return date
 }
 
 function safeVerify(x509: X509Certificate): boolean {
