@@ -60,11 +60,13 @@ async function follow(url: URL, fetch: Fetch): Promise<Fetched> {
     const status = response.statusCode ?? 0
     if (status >= 300 && status < 400 && response.headers.location) {
       response.resume()
-      if (hop === MAX_REDIRECTS)
+      if (hop === MAX_REDIRECTS) {
         throw fail(url, `more than ${MAX_REDIRECTS} redirects (last: ${current.href}).`)
-      const next = new URL(response.headers.location, current)
-      if (next.protocol !== 'https:' && next.protocol !== 'http:') {
-        throw fail(url, `redirected to a ${next.protocol} URL, which is not followed.`)
+      }
+
+      const next = redirectTarget(response.headers.location, current)
+      if (next?.protocol !== 'https:' && next?.protocol !== 'http:') {
+        throw fail(url, `redirected to "${response.headers.location}", which is not an http(s) URL.`)
       }
 
       log('%s redirects to %s', current.href, next.href)
@@ -199,6 +201,14 @@ function rejectHtml(bytes: Buffer, url: URL, response: IncomingMessage): void {
     'The URL probably shows a login or a download page. Use the direct link to the .crt/.pem/.p7b file, ' +
       'or download it in a browser and point a file: source at it.',
   )
+}
+
+function redirectTarget(location: string, base: URL): URL | undefined {
+  try {
+    return new URL(location, base)
+  } catch {
+    return undefined
+  }
 }
 
 function endpoint(proxy: URL, defaultPort: number): {host: string; port: number} {

@@ -38,6 +38,8 @@ describe('https:// and http:// sources against local servers', () => {
             '<!DOCTYPE html>\n<html><head><title>Sign in to Team PKI</title></head><body>login</body></html>',
           ),
       '/missing': (_req, res) => res.writeHead(404).end(),
+      '/to-ftp': (_req, res) => res.writeHead(301, {location: 'ftp://127.0.0.1/root.pem'}).end(),
+      '/to-nowhere': (_req, res) => res.writeHead(302, {location: 'http://[::1'}).end(),
       '/root.der': (_req, res) => res.writeHead(200, {'content-type': 'application/pkix-cert'}).end(root.der),
       '/root.pem': (_req, res) => res.writeHead(200, {'content-type': 'text/html'}).end(root.certPem),
     }
@@ -73,6 +75,13 @@ describe('https:// and http:// sources against local servers', () => {
   it('refuses a sixth redirect', async () => {
     const error = await refusal(readUrlSource(new URL(`${web.url}/redirect/6`), {env: NO_PROXY_ENV}))
     expect(error.message).toContain('more than 5 redirects')
+  })
+
+  it('refuses a redirect to a non-http URL or to something that is not a URL, quoting the location', async () => {
+    const ftp = await refusal(readUrlSource(new URL(`${web.url}/to-ftp`), {env: NO_PROXY_ENV}))
+    expect(ftp.message).toContain('redirected to "ftp://127.0.0.1/root.pem", which is not an http(s) URL')
+    const broken = await refusal(readUrlSource(new URL(`${web.url}/to-nowhere`), {env: NO_PROXY_ENV}))
+    expect(broken.message).toContain('redirected to "http://[::1"')
   })
 
   it('reports an HTML login page as an HTML page with its title, not as a parse error', async () => {
