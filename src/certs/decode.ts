@@ -1,5 +1,5 @@
 import {type Certificate, parseCertificate} from './certificate.js'
-import {DerError, readTlv, TAG, type Tlv} from './der.js'
+import {definiteLengths, DerError, readTlv, TAG, type Tlv} from './der.js'
 import {IntakeError} from './intake-error.js'
 import {blockBytes, type PemBlock, readPemBlocks} from './pem.js'
 import {kindOf, pkcs7Certificates} from './pkcs7.js'
@@ -30,6 +30,7 @@ export function decodeCertificates(bytes: Uint8Array, origin: string): Decoded {
   const decoded = readText(buf)
   if (decoded?.text.includes('-----BEGIN'))
     return {...decodePem(decoded.text, origin), encoding: decoded.encoding}
+  if (buf[0] === TAG.SEQUENCE && buf[1] === 0x80) return decodeDer(fromBer(buf, origin), origin)
   if (buf[0] === TAG.SEQUENCE && (decoded === undefined || framesAsDer(buf))) {
     return decodeDer(buf, origin)
   }
@@ -50,7 +51,8 @@ function decodePem(text: string, origin: string): Omit<Decoded, 'encoding'> {
   for (const block of readPemBlocks(text, origin)) {
     const where = `${origin}: PEM block ${block.index} (line ${block.line})`
     if (block.label.endsWith('PRIVATE KEY')) privateKey = true
-    else if (CERT_LABELS.has(block.label)) certificates.push(parseOne(certificateOf(block, origin), where))
+    else if (CERT_LABELS.has(block.label))
+      certificates.push(...certificatesIn(certificateOf(block, origin), where))
     else if (PKCS7_LABELS.has(block.label)) certificates.push(...readPkcs7(blockBytes(block, origin), where))
     else others.push(block.label)
   }
@@ -120,6 +122,17 @@ function derElements(buf: Buffer, origin: string): Tlv[] {
   return elements
 }
 
+/** Some PKCS#7 writers stream BER with indefinite lengths; the certificates inside stay byte for byte. */
+function fromBer(buf: Buffer, origin: string): Buffer {
+  try {
+    return definiteLengths(buf)
+  } catch (error) {
+    throw new IntakeError('CORRUPT_DER', `${origin} is not valid DER or BER: ${(error as Error).message}.`, {
+      fix: 'Export the bundle again; the file is damaged or truncated.',
+    })
+  }
+}
+
 function framesAsDer(buf: Buffer): boolean {
   try {
     return readTlv(buf, 0).end === buf.length
@@ -136,9 +149,10 @@ function safeKind(buf: Buffer, element: Tlv): ReturnType<typeof kindOf> {
   }
 }
 
-function readPkcs7(der: Buffer, origin: string): Certificate[] {
+function readPkcs7(input: Buffer, origin: string): Certificate[] {
   let parts: Buffer[]
   try {
+    const der = input[1] === 0x80 ? definiteLengths(input) : input
     parts = pkcs7Certificates(der, readTlv(der, 0))
   } catch (error) {
     throw new IntakeError(
@@ -166,6 +180,21 @@ function parseOne(der: Buffer, origin: string): Certificate {
         fix: 'Export the certificate again; the data is damaged or truncated.',
       },
     )
+  }
+}
+
+/** A CERTIFICATE block that holds a PKCS#7 bundle (some PKI pages label it so) is read as the bundle it is. */
+function certificatesIn(der: Buffer, where: string): Certificate[] {
+  const outer = der[0] === TAG.SEQUENCE ? safeFrame(der) : undefined
+  if (outer && safeKind(der, outer) === 'pkcs7') return readPkcs7(der, where)
+  return [parseOne(der, where)]
+}
+
+function safeFrame(der: Buffer): Tlv | undefined {
+  try {
+    return readTlv(der, 0)
+  } catch {
+    return undefined
   }
 }
 

@@ -2,6 +2,7 @@ import forge from 'node-forge'
 import {describe, expect, it} from 'vitest'
 
 import {chooseAnchors} from '../../src/certs/anchor.js'
+import {children, readTlv} from '../../src/certs/der.js'
 import {decodeCertificates} from '../../src/certs/decode.js'
 import {IntakeError} from '../../src/certs/intake-error.js'
 import {pkcs7Of, utf16} from '../helpers/bundles.js'
@@ -58,6 +59,31 @@ describe('certificate formats', () => {
       expect(choice.anchors.map((c) => c.der)).toEqual([root.der])
       expect(choice.intermediates.map((c) => c.der)).toEqual([intermediate.der])
     }
+  })
+
+  it('a PKCS#7 bundle streamed as BER with indefinite lengths is read, and its certificates keep their bytes', () => {
+    const ber = indefinite(pkcs7Of([root, intermediate]), 4)
+    expect(ber.subarray(0, 2)).toEqual(Buffer.from([0x30, 0x80]))
+    const certs = decodeCertificates(ber, 'input').certificates
+    expect(certs.map((c) => c.der)).toEqual([root.der, intermediate.der])
+    const pem = `-----BEGIN PKCS7-----\n${ber.toString('base64')}\n-----END PKCS7-----\n`
+    expect(decodeCertificates(Buffer.from(pem), 'input').certificates.map((c) => c.der)).toEqual([
+      root.der,
+      intermediate.der,
+    ])
+  })
+
+  it('a BER bundle without its end-of-contents marker is refused as damaged', () => {
+    const ber = indefinite(pkcs7Of([root]), 2)
+    expect(refusal(ber.subarray(0, ber.length - 2)).message).toContain('has no end-of-contents marker')
+  })
+
+  it('a PKCS#7 bundle in a block labelled CERTIFICATE is read as the bundle it is', () => {
+    const body = pkcs7Of([root, intermediate])
+      .toString('base64')
+      .replaceAll(/.{1,64}/g, '$&\n')
+    const pem = `-----BEGIN CERTIFICATE-----\n${body}-----END CERTIFICATE-----\n`
+    expect(subjects(Buffer.from(pem))).toEqual(['Formats Root', 'Formats Issuing CA'])
   })
 
   it('a PEM pasted with spaces where its newlines were (a CI variable) is read', () => {
@@ -157,3 +183,12 @@ describe('certificate formats', () => {
     )
   })
 })
+
+/** Re-encodes the outer `levels` of constructed elements with BER indefinite lengths, as streaming writers do. */
+function indefinite(der: Buffer, levels: number): Buffer {
+  const parts = children(der, readTlv(der, 0)).map((child) => {
+    const bytes = der.subarray(child.start, child.end)
+    return levels > 1 && (bytes[0] & 0x20) !== 0 ? indefinite(bytes, levels - 1) : bytes
+  })
+  return Buffer.concat([Buffer.from([der[0], 0x80]), ...parts, Buffer.from([0, 0])])
+}
