@@ -4,6 +4,9 @@ import {type Fingerprint, showFingerprint} from './fingerprint.js'
 import {IntakeError} from './intake-error.js'
 import {describeCertificate, nameCertificate, validate, type ValidateOptions} from './validate.js'
 
+/** More unpinned roots than a team rotates through at once: a public CA bundle, not the team's CA. */
+const MAX_UNPINNED_ROOTS = 3
+
 /** The trust anchors picked from a set of certificates, and what travels with them into the bundle. */
 export interface AnchorChoice {
   anchors: Certificate[]
@@ -39,6 +42,7 @@ export function chooseAnchors(
     const cas = selfSigned.filter((cert) => cert.isCa)
     anchors = cas.length > 0 ? cas : selfSigned
     if (anchors.length === 0) throw notAnAnchor(certs.find((cert) => cert.isCa) ?? certs[0], origin)
+    if (anchors.length > MAX_UNPINNED_ROOTS) throw tooManyRoots(anchors.length, origin)
   }
 
   const refusals: string[] = []
@@ -112,6 +116,15 @@ function notAnAnchor(cert: Certificate, origin: string): IntakeError {
     `${origin}: ${describeCertificate(cert)} is a server certificate (CA:FALSE) signed by "${cert.issuer}"; ` +
       'it cannot be trusted as an authority.',
     {fix: `Use the certificate of the CA that signed it ("${cert.issuer}") instead.`},
+  )
+}
+
+function tooManyRoots(count: number, origin: string): IntakeError {
+  return new IntakeError(
+    'TOO_MANY_ROOTS',
+    `${origin} holds ${count} self-signed CA certificates and no pin says which is the team's: ` +
+      'it looks like a public CA bundle, and trusting all of it is not what a team CA needs.',
+    {fix: 'Run `dev certs inspect` on the file and pin the team root(s) in "fingerprints".'},
   )
 }
 

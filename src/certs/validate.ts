@@ -45,7 +45,7 @@ export function validate(
   if (cert.notAfter < now) errors.push(`it expired on ${day(cert.notAfter)}`)
   if (cert.notBefore > now) errors.push(`it is not valid before ${day(cert.notBefore)} (check the clock)`)
   if (!cert.isCa && !cert.selfSigned) errors.push('it is not a CA (CA:FALSE) and not self-signed')
-  if (cert.keyType === 'rsa' && (cert.keyBits ?? 0) < 2048) {
+  if (cert.keyType.startsWith('rsa') && (cert.keyBits ?? 0) < 2048) {
     errors.push(`its RSA key has ${cert.keyBits} bits; at least 2048 are required`)
   }
 

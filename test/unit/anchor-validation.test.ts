@@ -94,6 +94,18 @@ describe('choosing and validating the anchor', () => {
     expect(choice.intermediates).toEqual([])
   })
 
+  it('a file of many roots and no pin (a public CA bundle) is refused, and a pin picks the team root from it', () => {
+    const roots = [
+      root,
+      ...[1, 2, 3].map((n) => makeRootCa({bits: 1024 + 1024 * (n % 2), commonName: `Public ${n}`})),
+    ]
+    const certs = read(...roots)
+    const error = refused(certs)
+    expect(error.code).toBe('INTAKE_TOO_MANY_ROOTS')
+    expect(error.fix).toContain('dev certs inspect')
+    expect(chooseAnchors(certs, [pin(certs[0])], 'source').anchors).toEqual([certs[0]])
+  })
+
   it('a pin that matches nothing refuses the source and lists what was found, with fingerprints', () => {
     const [found] = read(root)
     const error = refused([found], ['AA:'.repeat(31).concat('AA') as Fingerprint])
