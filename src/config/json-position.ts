@@ -6,6 +6,8 @@ export interface Position {
 
 /** Where each key and list item starts, by path ("authorities[0].name"), and how far a broken text got. */
 export interface KeyMap {
+  /** Keys written twice in one object: JSON.parse keeps the last silently, which hides a pin from review. */
+  duplicates: string[]
   /** The last path reached; for a syntax error, the key the error follows. */
   last?: string
   positions: Map<string, Position>
@@ -20,6 +22,7 @@ class Stop extends Error {}
  */
 export function mapKeys(text: string): KeyMap {
   const offsets = new Map<string, number>()
+  const duplicates: string[] = []
   let last: string | undefined
   let i = 0
   const skip = () => {
@@ -38,6 +41,7 @@ export function mapKeys(text: string): KeyMap {
   }
 
   const mark = (path: string, at: number) => {
+    if (offsets.has(path)) duplicates.push(path)
     offsets.set(path, at)
     last = path
   }
@@ -93,7 +97,7 @@ export function mapKeys(text: string): KeyMap {
 
   const positions = new Map<string, Position>()
   for (const [path, offset] of offsets) positions.set(path, positionOf(text, offset))
-  return {last, positions}
+  return {duplicates, last, positions}
 }
 
 export function positionOf(text: string, offset: number): Position {

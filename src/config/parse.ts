@@ -23,7 +23,16 @@ interface Context {
 export function parseTeamConfig(text: string, path: string): TeamConfig {
   const body = text.replace(/^\uFEFF/, '')
   const raw = parseJson(body, path)
-  const ctx = context(path, mapKeys(body))
+  const keys = mapKeys(body)
+  const ctx = context(path, keys)
+  if (keys.duplicates.length > 0) {
+    const [key] = keys.duplicates
+    throw ctx.fail(
+      key,
+      `the key "${key.replace(/^.*\./, '')}" is written twice; JSON keeps only the last one.`,
+    )
+  }
+
   if (!isObject(raw)) throw ctx.fail('', 'the top level must be a JSON object with an "authorities" list.')
   checkKeys(raw, TOP_KEYS, '', ctx)
   if (!Array.isArray(raw.authorities) || raw.authorities.length === 0) {
@@ -60,7 +69,7 @@ export function parseTeamConfig(text: string, path: string): TeamConfig {
 
 /** Reads one source as written on the command line (`dev certs inspect`), relative to `dir`. */
 export function parseSourceArgument(text: string, dir: string): SourceSpec {
-  return parseSource(text, 'SOURCE', context('the command line', {positions: new Map()}, dir))
+  return parseSource(text, 'SOURCE', context('the command line', {duplicates: [], positions: new Map()}, dir))
 }
 
 function context(path: string, keys: KeyMap, dir = dirname(path)): Context {

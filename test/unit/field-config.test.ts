@@ -75,6 +75,43 @@ describe('team configs from the field (shared/cases/config)', () => {
   })
 })
 
+describe('config errors beyond the field cases', () => {
+  it('a key written twice is refused at the second one, since JSON would silently drop the first', () => {
+    const text = `{
+  "authorities": [
+    {"name": "a", "source": "tls://127.0.0.1:8443", "fingerprints": ["${PIN}"],
+     "fingerprints": []}
+  ]
+}`
+    let error: unknown
+    try {
+      parseTeamConfig(text, '/project/.devcerts.json')
+    } catch (caught) {
+      error = caught
+    }
+
+    expect(error).toBeInstanceOf(ConfigError)
+    expect((error as ConfigError).message).toBe(
+      '/project/.devcerts.json (line 4, column 6, at authorities[0].fingerprints): ' +
+        'the key "fingerprints" is written twice; JSON keeps only the last one.',
+    )
+  })
+
+  it('a syntax error names the line, the column and the key it follows', () => {
+    const text = '{\n  "authorities": [\n    {"name": "a" "source": "file:a.pem"}\n  ]\n}\n'
+    let error: unknown
+    try {
+      parseTeamConfig(text, '/project/.devcerts.json')
+    } catch (caught) {
+      error = caught
+    }
+
+    expect((error as ConfigError).message).toMatch(
+      /^\/project\/\.devcerts\.json \(line 3, column 18, at authorities\[0\]\.name\): invalid JSON: /,
+    )
+  })
+})
+
 describe('the JSON Schema agrees with the config parser', () => {
   const valid: Record<string, unknown> = {
     'the documented example': {
