@@ -39,7 +39,7 @@ const LABELS = ['CERTIFICATE', 'PKCS7', 'TRUSTED CERTIFICATE', 'PRIVATE KEY', 'X
 /** One mutated input from the seeds. */
 export function mutate(rng, seeds) {
   const seed = rng.pick(seeds)
-  const strategy = rng.int(12)
+  const strategy = rng.int(13)
   switch (strategy) {
     case 0:
       return flipBits(rng, seed)
@@ -63,6 +63,8 @@ export function mutate(rng, seeds) {
       return randomPem(rng, seeds)
     case 10:
       return reencode(rng, mutateDer(rng, derOf(seed)))
+    case 11:
+      return rng.int(2) ? asBer(derOf(seed)) : mutateDer(rng, asBer(derOf(seed)))
     default:
       return mutate(rng, [flipBits(rng, seed)])
   }
@@ -122,6 +124,13 @@ function mutateDer(rng, der) {
   }
 
   return out
+}
+
+/** The outer element re-encoded with a BER indefinite length, as streaming PKCS#7 writers do. */
+function asBer(der) {
+  if (der.length < 2 || der[0] !== 0x30) return der
+  const count = der[1] & 0x80 ? der[1] & 0x7f : 0
+  return Buffer.concat([Buffer.from([0x30, 0x80]), der.subarray(2 + count), Buffer.from([0, 0])])
 }
 
 function rearmour(rng, der) {
