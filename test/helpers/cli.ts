@@ -25,8 +25,3 @@ export async function dev(args: string[], options: {cwd: string; env: Record<str
     stdin: 'ignore',
   })
 }
-
-/** oclif wraps error output to the terminal width behind " ›   "; this joins it back into plain text. */
-export function unwrapped(output: string): string {
-  return output.replaceAll(/\s*\n\s*›\s*/g, ' ').replace(/^\s*›\s*/, '')
-}

@@ -9,7 +9,7 @@ import {type Gateway, startGateway} from '../../src/demo/gateway.js'
 import {acquireAuthority} from '../../src/sources/acquire.js'
 import {type Inspection} from '../../src/sources/inspect.js'
 import {CASES, caseFingerprints} from '../helpers/cases.js'
-import {cleanEnv, dev, unwrapped} from '../helpers/cli.js'
+import {cleanEnv, dev} from '../helpers/cli.js'
 import {check, type Schema} from '../helpers/json-schema.js'
 import {type Issued, makeIntermediate, makeLeaf, makeRootCa, shownPin} from '../helpers/pki.js'
 
@@ -26,7 +26,7 @@ describe('dev certs inspect', () => {
   let leaf: Issued
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'dev-certs-inspect-'))
-    env = cleanEnv({DEV_CERTS_HOME: join(dir, 'certs-home'), HOME: dir, OCLIF_COLUMNS: '1000'})
+    env = cleanEnv({DEV_CERTS_HOME: join(dir, 'certs-home'), HOME: dir})
     root = makeRootCa({commonName: 'Inspect Root'})
     intermediate = makeIntermediate(root, {commonName: 'Inspect Issuing CA'})
     leaf = makeLeaf(intermediate, {hosts: ['localhost', '127.0.0.1']})
@@ -131,7 +131,7 @@ describe('dev certs inspect', () => {
   it('fails with the reason when the source cannot be read', async () => {
     const result = await dev(['certs', 'inspect', 'file:nowhere.pem'], {cwd: dir, env})
     expect(result.exitCode).toBe(1)
-    expect(unwrapped(result.stderr)).toContain(`Cannot read ${join(dir, 'nowhere.pem')}: no such file.`)
+    expect(result.stderr).toContain(`Cannot read ${join(dir, 'nowhere.pem')}: no such file.`)
   })
 
   it('installs and writes nothing', async () => {
@@ -152,7 +152,6 @@ describe('setup with a CA file that also holds its private key', () => {
       const env = cleanEnv({
         DEV_CERTS_HOME: home,
         HOME: dir,
-        OCLIF_COLUMNS: '1000',
         XDG_DATA_HOME: join(dir, 'data'),
       })
       const result = await dev(['certs', 'setup', '--no-system'], {cwd: dir, env})
