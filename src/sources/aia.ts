@@ -1,3 +1,5 @@
+import {isIP} from 'node:net'
+
 import {type Certificate} from '../certs/certificate.js'
 import {danglingTops} from '../certs/chain.js'
 import {decodeCertificates} from '../certs/decode.js'
@@ -31,7 +33,10 @@ export async function followCaIssuers(
     for (const {cert, url} of urls) {
       tried.add(url)
       try {
-        const fetched = await readUrlSource(parseUrl(url), options)
+        const target = parseUrl(url)
+        const refused = refusedTarget(target)
+        if (refused) throw new IntakeError('SOURCE_URL', `${url}: not followed, ${refused}.`)
+        const fetched = await readUrlSource(target, options)
         const found = decodeCertificates(
           fetched.bytes,
           `${url} (caIssuers of "${cert.subject}")`,
@@ -55,6 +60,24 @@ export function hasAnchor(certs: Certificate[], pins: Fingerprint[]): boolean {
   return certs.some(
     (cert) => cert.selfSigned && (pins.length > 0 ? pins.includes(cert.fingerprint) : cert.isCa),
   )
+}
+
+const METADATA_NAMES = new Set(['metadata', 'metadata.google.internal', 'instance-data'])
+
+/**
+ * A caIssuers URL comes from a certificate nobody has vouched for yet, so it may not steer a request to a
+ * link-local or cloud metadata address. Returns why a target is refused, or undefined.
+ */
+export function refusedTarget(url: URL): string | undefined {
+  const host = url.hostname
+    .replace(/^\[(.*)\]$/, '$1')
+    .toLowerCase()
+    .replace(/\.$/, '')
+  if (METADATA_NAMES.has(host)) return 'a cloud metadata host'
+  if (isIP(host) === 4 && host.startsWith('169.254.')) return 'a link-local address'
+  if (isIP(host) === 6 && (/^fe[89ab][0-9a-f]:/.test(host) || host === 'fd00:ec2::254'))
+    return 'a link-local address'
+  return undefined
 }
 
 function parseUrl(text: string): URL {
