@@ -25,23 +25,21 @@ export interface Decoded {
  */
 export function decodeCertificates(bytes: Uint8Array, origin: string): Decoded {
   const buf = Buffer.from(bytes)
-  if (buf.length === 0)
+  if (buf.length === 0) {
     throw new IntakeError('EMPTY', `${origin} is empty: no certificate in it.`, {fix: EXPORT_FIX})
-  const decoded = readText(buf)
-  if (decoded?.text.includes('-----BEGIN'))
-    return {...decodePem(decoded.text, origin), encoding: decoded.encoding}
-  if (buf[0] === TAG.SEQUENCE && buf[1] === 0x80) return decodeDer(fromBer(buf, origin), origin)
-  if (buf[0] === TAG.SEQUENCE && (decoded === undefined || framesAsDer(buf))) {
-    return decodeDer(buf, origin)
   }
 
-  throw new IntakeError(
-    'NOT_A_CERTIFICATE',
-    `${origin} holds no certificate: found ${describe(buf, decoded?.text)}.`,
-    {
-      fix: EXPORT_FIX,
-    },
-  )
+  const decoded = readText(buf)
+  if (decoded?.text.includes('-----BEGIN')) {
+    return {...decodePem(decoded.text, origin), encoding: decoded.encoding}
+  }
+
+  if (buf[0] === TAG.SEQUENCE && buf[1] === 0x80) return decodeDer(fromBer(buf, origin), origin)
+  if (buf[0] === TAG.SEQUENCE && (decoded === undefined || framesAsDer(buf))) return decodeDer(buf, origin)
+  const found = describe(buf, decoded?.text)
+  throw new IntakeError('NOT_A_CERTIFICATE', `${origin} holds no certificate: found ${found}.`, {
+    fix: EXPORT_FIX,
+  })
 }
 
 function decodePem(text: string, origin: string): Omit<Decoded, 'encoding'> {
@@ -50,11 +48,15 @@ function decodePem(text: string, origin: string): Omit<Decoded, 'encoding'> {
   let privateKey = false
   for (const block of readPemBlocks(text, origin)) {
     const where = `${origin}: PEM block ${block.index} (line ${block.line})`
-    if (block.label.endsWith('PRIVATE KEY')) privateKey = true
-    else if (CERT_LABELS.has(block.label))
+    if (block.label.endsWith('PRIVATE KEY')) {
+      privateKey = true
+    } else if (CERT_LABELS.has(block.label)) {
       certificates.push(...certificatesIn(certificateOf(block, origin), where))
-    else if (PKCS7_LABELS.has(block.label)) certificates.push(...readPkcs7(blockBytes(block, origin), where))
-    else others.push(block.label)
+    } else if (PKCS7_LABELS.has(block.label)) {
+      certificates.push(...readPkcs7(blockBytes(block, origin), where))
+    } else {
+      others.push(block.label)
+    }
   }
 
   if (certificates.length === 0) {
@@ -164,8 +166,10 @@ function readPkcs7(input: Buffer, origin: string): Certificate[] {
     )
   }
 
-  if (parts.length === 0)
+  if (parts.length === 0) {
     throw new IntakeError('CORRUPT_PKCS7', `${origin} is a PKCS#7 bundle with no certificate.`)
+  }
+
   return parts.map((part, i) => parseOne(part, `${origin}: PKCS#7 certificate ${i + 1}`))
 }
 

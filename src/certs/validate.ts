@@ -50,8 +50,10 @@ export function validate(
   }
 
   const weak = WEAK_SIGNATURES[cert.signatureOid]
-  if (weak && !(role === 'anchor' && cert.selfSigned))
+  if (weak && !(role === 'anchor' && cert.selfSigned)) {
     errors.push(`it is signed with ${weak}, which clients reject`)
+  }
+
   if (errors.length === 0) {
     const left = daysLeft(cert, now)
     if (left <= EXPIRY_WARNING_DAYS) warnings.push(`it expires in ${left} days, on ${day(cert.notAfter)}`)

@@ -50,7 +50,7 @@ export function mapKeys(text: string): KeyMap {
     // A config is a few levels deep; a pathological one must not exhaust the stack.
     if (depth > 64) throw new Stop()
     skip()
-    if (text[i] === '{')
+    if (text[i] === '{') {
       return members('}', (at) => {
         if (text[i] !== '"') throw new Stop()
         const key = string()
@@ -60,6 +60,8 @@ export function mapKeys(text: string): KeyMap {
         if (text[i++] !== ':') throw new Stop()
         value(child, depth + 1)
       })
+    }
+
     if (text[i] === '[') {
       let index = 0
       return members(']', (at) => {

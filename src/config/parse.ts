@@ -46,8 +46,10 @@ export function parseTeamConfig(text: string, path: string): TeamConfig {
   const authorities = raw.authorities.map((entry, i) => parseAuthority(entry, `authorities[${i}]`, ctx))
   const names = new Set<string>()
   for (const [i, authority] of authorities.entries()) {
-    if (names.has(authority.name))
+    if (names.has(authority.name)) {
       throw ctx.fail(`authorities[${i}].name`, `the name "${authority.name}" is used twice.`)
+    }
+
     names.add(authority.name)
   }
 
@@ -138,8 +140,10 @@ function parseSource(text: string, where: string, ctx: Context): SourceSpec {
 
   if (text.startsWith('tls://')) {
     const url = safeUrl(text.replace(/^tls:/, 'https:'))
-    if (!url || url.pathname.length > 1 || url.search || url.username)
+    if (!url || url.pathname.length > 1 || url.search || url.username) {
       throw fail(`"${text}" is not tls://host[:port].`)
+    }
+
     const host = url.hostname.replace(/^\[(.*)\]$/, '$1')
     return {host, kind: 'tls', port: url.port ? Number(url.port) : 443, text}
   }
@@ -168,8 +172,10 @@ function parsePins(value: unknown, where: string, ctx: Context): Fingerprint[] {
 
 function parseHosts(value: unknown, where: string, ctx: Context): URL[] {
   if (value === undefined) return []
-  if (!Array.isArray(value))
+  if (!Array.isArray(value)) {
     throw ctx.fail(where, 'expected a list of URLs such as "https://gateway.example/".')
+  }
+
   return value.map((item, i) => {
     const url =
       typeof item === 'string' ? safeUrl(item.includes('://') ? item : `https://${item}/`) : undefined

@@ -75,8 +75,10 @@ export function refusedTarget(url: URL): string | undefined {
     .replace(/\.$/, '')
   if (METADATA_NAMES.has(host)) return 'a cloud metadata host'
   if (isIP(host) === 4 && host.startsWith('169.254.')) return 'a link-local address'
-  if (isIP(host) === 6 && (/^fe[89ab][0-9a-f]:/.test(host) || host === 'fd00:ec2::254'))
+  if (isIP(host) === 6 && (/^fe[89ab][0-9a-f]:/.test(host) || host === 'fd00:ec2::254')) {
     return 'a link-local address'
+  }
+
   return undefined
 }
 

@@ -34,8 +34,10 @@ export function check(root: Schema, value: unknown, schema: Schema = root, path 
   for (const key of Object.keys(schema))
     if (!KNOWN.has(key)) throw new Error(`schema keyword ${key} not supported`)
   if (typeof schema.$ref === 'string') errors.push(...check(root, value, resolve(root, schema.$ref), path))
-  if (schema.type !== undefined && !hasType(value, schema.type as string))
+  if (schema.type !== undefined && !hasType(value, schema.type as string)) {
     fail(`type ${schema.type as string}`)
+  }
+
   if (typeof value === 'string') {
     if (typeof schema.minLength === 'number' && value.length < schema.minLength) fail('minLength')
     if (typeof schema.pattern === 'string' && !new RegExp(schema.pattern, 'u').test(value)) fail('pattern')
@@ -43,8 +45,10 @@ export function check(root: Schema, value: unknown, schema: Schema = root, path 
 
   if (Array.isArray(value)) {
     if (typeof schema.minItems === 'number' && value.length < schema.minItems) fail('minItems')
-    if (schema.items)
+    if (schema.items) {
       value.forEach((item, i) => errors.push(...check(root, item, schema.items as Schema, `${path}[${i}]`)))
+    }
+
     if (schema.contains && !value.some((item) => check(root, item, schema.contains as Schema).length === 0)) {
       fail('contains')
     }
@@ -63,8 +67,10 @@ export function check(root: Schema, value: unknown, schema: Schema = root, path 
   const passes = (sub: Schema) => check(root, value, sub, path).length === 0
   if (Array.isArray(schema.oneOf) && (schema.oneOf as Schema[]).filter(passes).length !== 1) fail('oneOf')
   if (Array.isArray(schema.anyOf) && !(schema.anyOf as Schema[]).some(passes)) fail('anyOf')
-  if (schema.if && schema.then && passes(schema.if as Schema))
+  if (schema.if && schema.then && passes(schema.if as Schema)) {
     errors.push(...check(root, value, schema.then as Schema, path))
+  }
+
   return errors
 }
 
