@@ -216,7 +216,9 @@ function parseJson(text: string, path: string): unknown {
     const offset = Number(/position (\d+)/.exec(message)?.[1] ?? NaN)
     const after = mapKeys(text).last
     if (Number.isNaN(offset)) {
-      throw new ConfigError(path, after ?? '', `invalid JSON: ${message}.`, 'Fix the JSON syntax.')
+      // "Unexpected end of JSON input" carries no position: the text stops short, so point at its end.
+      const reason = `invalid JSON: ${message.replace(/\.$/, '')}.`
+      throw new ConfigError(path, after ?? '', reason, 'Fix the JSON syntax.', positionOf(text, text.length))
     }
 
     // V8 reports the character after a trailing comma; point at the comma, which is what to delete.

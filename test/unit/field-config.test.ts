@@ -97,6 +97,19 @@ describe('config errors beyond the field cases', () => {
     )
   })
 
+  it('a config cut short names the line and column where it ends', () => {
+    let error: unknown
+    try {
+      parseTeamConfig('{\n  "authorities": [\n    {"name": "a"', '/project/.devcerts.json')
+    } catch (caught) {
+      error = caught
+    }
+
+    expect((error as ConfigError).message).toMatch(
+      /^\/project\/\.devcerts\.json \(line 3, column 17, at authorities\[0\]\.name\): invalid JSON: /,
+    )
+  })
+
   it('a syntax error names the line, the column and the key it follows', () => {
     const text = '{\n  "authorities": [\n    {"name": "a" "source": "file:a.pem"}\n  ]\n}\n'
     let error: unknown
