@@ -12,6 +12,7 @@ import {CASES, caseFingerprints} from '../helpers/cases.js'
 import {cleanEnv, dev} from '../helpers/cli.js'
 import {check, type Schema} from '../helpers/json-schema.js'
 import {type Issued, makeIntermediate, makeLeaf, makeRootCa, shownPin} from '../helpers/pki.js'
+import {startWebServer} from '../helpers/servers.js'
 
 const SCHEMA = JSON.parse(
   readFileSync(new URL('../../schema/devcerts.schema.json', import.meta.url), 'utf8'),
@@ -126,6 +127,21 @@ describe('dev certs inspect', () => {
     expect(result.stdout).toContain(`WARNING: ${CASES}certs/root-with-private-key.pem contains a PRIVATE KEY`)
     const key = readFileSync(`${CASES}certs/root-with-private-key.pem`, 'utf8').split('PRIVATE KEY-----\n')[1]
     expect(result.stdout).not.toContain(key.split('\n')[0])
+  })
+
+  it('names an HTML login page served instead of the certificate', async () => {
+    const web = await startWebServer({
+      '/ca': (_req, res) => res.end('<html><head><title>Team SSO</title></head><body>sign in</body></html>'),
+    })
+    try {
+      const result = await dev(['certs', 'inspect', `${web.url}/ca`], {cwd: dir, env})
+      expect(result.exitCode).toBe(1)
+      expect(result.stderr).toContain(
+        `${web.url}/ca: the server answered with an HTML page titled "Team SSO"`,
+      )
+    } finally {
+      await web.close()
+    }
   })
 
   it('fails with the reason when the source cannot be read', async () => {
