@@ -19,7 +19,7 @@ import {
 const log = logger('source:url')
 const HEADERS = {accept: '*/*', 'user-agent': 'dev-certs'}
 
-interface Fetch {
+interface Download {
   env: NodeJS.ProcessEnv
   maxBytes: number
   signal: AbortSignal
@@ -34,13 +34,13 @@ export async function readUrlSource(url: URL, options: SourceOptions = {}): Prom
   const timeoutMs = options.timeoutMs ?? NETWORK_TIMEOUT_MS
   const controller = new AbortController()
   const timer = setTimeout(() => controller.abort(), timeoutMs)
-  const fetch = {
+  const download = {
     env: options.env ?? process.env,
     maxBytes: options.maxBytes ?? MAX_BODY_BYTES,
     signal: controller.signal,
   }
   try {
-    return await follow(url, fetch)
+    return await follow(url, download)
   } catch (error) {
     if (!controller.signal.aborted) throw error
     throw fail(
@@ -53,10 +53,10 @@ export async function readUrlSource(url: URL, options: SourceOptions = {}): Prom
   }
 }
 
-async function follow(url: URL, fetch: Fetch): Promise<Fetched> {
+async function follow(url: URL, download: Download): Promise<Fetched> {
   let current = url
   for (let hop = 0; ; hop++) {
-    const response = await get(current, fetch)
+    const response = await get(current, download)
     const status = response.statusCode ?? 0
     if (status >= 300 && status < 400 && response.headers.location) {
       response.resume()
@@ -83,15 +83,15 @@ async function follow(url: URL, fetch: Fetch): Promise<Fetched> {
       )
     }
 
-    const bytes = await readCapped(response, url, fetch.maxBytes)
+    const bytes = await readCapped(response, url, download.maxBytes)
     rejectHtml(bytes, url, response)
     log('%s gave %d bytes', current.href, bytes.length)
     return {bytes, origin: url.href === current.href ? url.href : `${url.href} (via ${current.href})`}
   }
 }
 
-function get(url: URL, fetch: Fetch): Promise<IncomingMessage> {
-  const proxy = proxyFor(url, fetch.env)
+function get(url: URL, download: Download): Promise<IncomingMessage> {
+  const proxy = proxyFor(url, download.env)
   if (proxy) log('%s through the proxy %s', url.href, proxy.host)
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) =>
@@ -100,7 +100,7 @@ function get(url: URL, fetch: Fetch): Promise<IncomingMessage> {
       // Through a proxy, plain HTTP is one request with the absolute URI as its path.
       const headers = proxy ? {...HEADERS, host: url.host, ...proxyAuthorization(proxy)} : HEADERS
       const target = proxy ? {...endpoint(proxy, 80), path: url.href} : urlParts(url)
-      httpRequest({...target, headers, signal: fetch.signal}, resolve)
+      httpRequest({...target, headers, signal: download.signal}, resolve)
         .once('error', onError)
         .end()
       return
@@ -110,12 +110,12 @@ function get(url: URL, fetch: Fetch): Promise<IncomingMessage> {
       const options = socket
         ? {createConnection: () => tlsConnect({rejectUnauthorized: false, servername: sni(url), socket})}
         : {rejectUnauthorized: false}
-      httpsRequest(url, {...options, headers: HEADERS, signal: fetch.signal}, resolve)
+      httpsRequest(url, {...options, headers: HEADERS, signal: download.signal}, resolve)
         .once('error', onError)
         .end()
     }
 
-    if (proxy) tunnel(proxy, url, fetch.signal).then(start, reject)
+    if (proxy) tunnel(proxy, url, download.signal).then(start, reject)
     else start()
   })
 }
