@@ -2,6 +2,7 @@ import {X509Certificate} from 'node:crypto'
 
 import {children, decodeOid, readTlv, TAG, type Tlv} from './der.js'
 import {type Fingerprint, fingerprintOf} from './fingerprint.js'
+import {type NameConstraints, readNameConstraints} from './name-constraints.js'
 
 /** What we need to know about one X.509 certificate, read once from its DER. */
 export interface Certificate {
@@ -16,7 +17,8 @@ export interface Certificate {
   keyType: string
   /** undefined when the certificate has no keyUsage extension. */
   keyUsage?: {keyCertSign: boolean}
-  nameConstraints: boolean
+  /** undefined when the certificate has no nameConstraints extension. */
+  nameConstraints?: NameConstraints
   notAfter: Date
   notBefore: Date
   pem: string
@@ -67,9 +69,11 @@ export function parseCertificate(der: Buffer): Certificate {
     keyBits: details?.modulusLength ?? namedCurveBits(details?.namedCurve),
     keyType: x509.publicKey.asymmetricKeyType ?? 'unknown',
     keyUsage: keyUsageBits ? {keyCertSign: hasKeyCertSign(der, keyUsageBits)} : undefined,
-    nameConstraints: extensions.has(OID.nameConstraints),
-    notAfter: new Date(x509.validTo),
-    notBefore: new Date(x509.validFrom),
+    nameConstraints: extensions.has(OID.nameConstraints)
+      ? readNameConstraints(der, extensions.get(OID.nameConstraints)!)
+      : undefined,
+    notAfter: validityDate(x509.validTo, 'notAfter'),
+    notBefore: validityDate(x509.validFrom, 'notBefore'),
     pem: toPem(der),
     selfSigned: selfIssued && safeVerify(x509),
     serial: x509.serialNumber,
@@ -89,14 +93,22 @@ export function toPem(der: Uint8Array): string {
 
 /** "CN=Team Root, O=Example" — one line, control characters shown escaped so logs cannot be forged. */
 export function oneLine(name: string): string {
-  return name
-    .split('\n')
-    .join(', ')
-    .replaceAll(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+  const escaped = [...name.split('\n').join(', ')].map((c) => {
+    const code = c.charCodeAt(0)
+    return code < 0x20 || code === 0x7f ? `\\x${code.toString(16).padStart(2, '0')}` : c
+  })
+  return escaped.join('')
 }
 
 export function commonName(cert: Certificate): string {
   return /(?:^|, )CN=([^,]+)/.exec(cert.subject)?.[1] ?? cert.subject
+}
+
+/** OpenSSL prints "Bad time value" for a malformed date; that is a damaged certificate, not a date. */
+function validityDate(text: string, field: string): Date {
+  const date = new Date(text)
+  if (Number.isNaN(date.getTime())) throw new Error(`its ${field} date is malformed ("${text}")`)
+  return date
 }
 
 function safeVerify(x509: X509Certificate): boolean {

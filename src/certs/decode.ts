@@ -1,120 +1,176 @@
 import {type Certificate, parseCertificate} from './certificate.js'
-import {children, decodeOid, DerError, readTlv, TAG} from './der.js'
+import {definiteLengths, DerError, readTlv, TAG, type Tlv} from './der.js'
 import {IntakeError} from './intake-error.js'
+import {blockBytes, type PemBlock, readPemBlocks} from './pem.js'
+import {kindOf, pkcs7Certificates} from './pkcs7.js'
+import {readText, type TextEncoding} from './text-encoding.js'
 
-const PKCS7_SIGNED_DATA = '1.2.840.113549.1.7.2'
-const PEM_BLOCK = /-----BEGIN ([A-Z0-9 #]+)-----([^-]*)-----END ([A-Z0-9 #]+)-----/g
 const CERT_LABELS = new Set(['CERTIFICATE', 'X509 CERTIFICATE', 'TRUSTED CERTIFICATE'])
 const PKCS7_LABELS = new Set(['PKCS7', 'PKCS #7 SIGNED DATA', 'CMS'])
+const EXPORT_FIX =
+  'Export the CA certificate as PEM (-----BEGIN CERTIFICATE-----), DER (.cer/.der) or PKCS#7 (.p7b).'
 
 export interface Decoded {
   certificates: Certificate[]
+  /** How the input was read: "der", or the text encoding of PEM. */
+  encoding: 'der' | TextEncoding
   /** The input held a private key. It is never copied anywhere; callers warn loudly. */
   privateKey: boolean
 }
 
 /**
- * Turns the bytes of a file, a variable or a response into certificates. Accepts PEM (LF, CRLF, UTF-8 BOM,
- * UTF-16 with BOM), DER, and PKCS#7 in either form. `origin` names the input in every error.
+ * Turns the bytes of a file, a variable or a response into certificates: PEM (LF, CRLF, UTF-8 BOM, UTF-16),
+ * DER (one or several certificates), and PKCS#7 in either form. Every failure is an IntakeError naming
+ * `origin` and, for a file with several parts, which part.
  */
 export function decodeCertificates(bytes: Uint8Array, origin: string): Decoded {
   const buf = Buffer.from(bytes)
-  if (buf.length === 0) throw new IntakeError('EMPTY', `${origin} is empty: no certificate in it.`)
-  const text = asText(buf)
-  if (text !== undefined && text.includes('-----BEGIN')) return decodePem(text, origin)
-  if (buf[0] === TAG.SEQUENCE) return {certificates: decodeDer(buf, origin), privateKey: false}
-  throw new IntakeError(
-    'NOT_A_CERTIFICATE',
-    `${origin} holds no certificate: found ${describe(buf, text)}.`,
-    {
-      fix: 'Export the CA certificate as PEM (-----BEGIN CERTIFICATE-----) or DER (.cer/.der), or a PKCS#7 .p7b.',
-    },
-  )
-}
-
-function decodePem(text: string, origin: string): Decoded {
-  const certificates: Certificate[] = []
-  let privateKey = false
-  let index = 0
-  const normalised = text.replaceAll('\r', '')
-  for (const match of normalised.matchAll(PEM_BLOCK)) {
-    index++
-    const [, label, body, endLabel] = match
-    if (label !== endLabel) {
-      throw new IntakeError(
-        'CORRUPT_PEM',
-        `${origin}: PEM block ${index} starts as ${label} but ends as ${endLabel}.`,
-      )
-    }
-
-    if (label.endsWith('PRIVATE KEY')) {
-      privateKey = true
-      continue
-    }
-
-    const der = base64Body(body, origin, index)
-    if (CERT_LABELS.has(label)) {
-      certificates.push(
-        parseOne(label === 'TRUSTED CERTIFICATE' ? firstElement(der) : der, `${origin}: PEM block ${index}`),
-      )
-    } else if (PKCS7_LABELS.has(label)) {
-      certificates.push(...decodePkcs7(der, `${origin}: PEM block ${index}`))
-    }
+  if (buf.length === 0) {
+    throw new IntakeError('EMPTY', `${origin} is empty: no certificate in it.`, {fix: EXPORT_FIX})
   }
 
-  const begins = normalised.match(/-----BEGIN /g)?.length ?? 0
-  if (begins > index) {
-    throw new IntakeError(
-      'CORRUPT_PEM',
-      `${origin}: PEM block ${index + 1} is not complete (a BEGIN line without a matching END line).`,
-      {fix: 'Copy the certificate again, including its -----END CERTIFICATE----- line.'},
-    )
+  const decoded = readText(buf)
+  if (decoded?.text.includes('-----BEGIN')) {
+    return {...decodePem(decoded.text, origin), encoding: decoded.encoding}
+  }
+
+  if (buf[0] === TAG.SEQUENCE && buf[1] === 0x80) return decodeDer(fromBer(buf, origin), origin)
+  if (buf[0] === TAG.SEQUENCE && (decoded === undefined || framesAsDer(buf))) return decodeDer(buf, origin)
+  const found = describe(buf, decoded?.text)
+  throw new IntakeError('NOT_A_CERTIFICATE', `${origin} holds no certificate: found ${found}.`, {
+    fix: EXPORT_FIX,
+  })
+}
+
+function decodePem(text: string, origin: string): Omit<Decoded, 'encoding'> {
+  const certificates: Certificate[] = []
+  const others: string[] = []
+  let privateKey = false
+  for (const block of readPemBlocks(text, origin)) {
+    const where = `${origin}: PEM block ${block.index} (line ${block.line})`
+    if (block.label.endsWith('PRIVATE KEY')) {
+      privateKey = true
+    } else if (CERT_LABELS.has(block.label)) {
+      certificates.push(...certificatesIn(certificateOf(block, origin), where))
+    } else if (PKCS7_LABELS.has(block.label)) {
+      certificates.push(...readPkcs7(blockBytes(block, origin), where))
+    } else {
+      others.push(block.label)
+    }
   }
 
   if (certificates.length === 0) {
-    throw new IntakeError('NOT_A_CERTIFICATE', `${origin} has PEM blocks but no certificate in them.`, {
-      fix: privateKey
-        ? 'This looks like a key file; point the config at the certificate instead.'
-        : undefined,
-    })
+    const found = [...(privateKey ? ['PRIVATE KEY'] : []), ...others]
+    throw new IntakeError(
+      'NOT_A_CERTIFICATE',
+      `${origin} has no certificate: ${found.length > 0 ? `found only ${found.join(', ')}` : 'found no PEM block'}.`,
+      {fix: pemFix(found)},
+    )
   }
 
   return {certificates, privateKey}
 }
 
-function decodeDer(buf: Buffer, origin: string): Certificate[] {
-  try {
-    const outer = readTlv(buf, 0)
-    const [first] = children(buf, outer)
-    if (first?.tag === TAG.OID && decodeOid(buf, first) === PKCS7_SIGNED_DATA) return decodePkcs7(buf, origin)
-  } catch (error) {
-    throw new IntakeError('CORRUPT_DER', `${origin} is not valid DER: ${(error as Error).message}.`)
-  }
-
-  return [parseOne(buf, origin)]
-}
-
-/** PKCS#7 SignedData: ContentInfo { oid, [0] SignedData { version, digests, content, [0] certificates } }. */
-function decodePkcs7(der: Buffer, origin: string): Certificate[] {
-  try {
-    const contentInfo = children(der, readTlv(der, 0))
-    if (contentInfo[0]?.tag !== TAG.OID || decodeOid(der, contentInfo[0]) !== PKCS7_SIGNED_DATA) {
-      throw new DerError('not a PKCS#7 SignedData structure')
+function decodeDer(buf: Buffer, origin: string): Decoded {
+  const elements = derElements(buf, origin)
+  const certificates: Certificate[] = []
+  for (const [i, element] of elements.entries()) {
+    const where = elements.length > 1 ? `${origin}: DER element ${i + 1} (byte ${element.start})` : origin
+    const kind = safeKind(buf, element)
+    if (kind === 'private-key') {
+      throw new IntakeError(
+        'NOT_A_CERTIFICATE',
+        `${where} is a private key in DER form, not a certificate.`,
+        {
+          fix: 'Point the config at the CA certificate. Never share a private key: it was not copied anywhere.',
+        },
+      )
     }
 
-    const [signedData] = children(der, contentInfo[1])
-    const certSet = children(der, signedData).find((child) => child.tag === TAG.CONTEXT_0)
-    if (!certSet) throw new DerError('the PKCS#7 bundle holds no certificates')
-    return children(der, certSet).map((tlv, i) =>
-      parseOne(der.subarray(tlv.start, tlv.end), `${origin}: PKCS#7 certificate ${i + 1}`),
-    )
+    if (kind === 'pkcs12') {
+      throw new IntakeError(
+        'PKCS12',
+        `${where} is a PKCS#12 (.pfx/.p12) archive, which holds a private key.`,
+        {
+          fix: 'Export only the CA certificate (.cer, .pem or .p7b), without its key.',
+        },
+      )
+    }
+
+    const der = buf.subarray(element.start, element.end)
+    if (kind === 'pkcs7') certificates.push(...readPkcs7(der, where))
+    else certificates.push(parseOne(der, where))
+  }
+
+  return {certificates, encoding: 'der', privateKey: false}
+}
+
+/** Top-level DER elements, back to back; bytes that do not frame as DER are an error naming the offset. */
+function derElements(buf: Buffer, origin: string): Tlv[] {
+  const elements: Tlv[] = []
+  try {
+    for (let at = 0; at < buf.length;) {
+      const element = readTlv(buf, at)
+      if (element.tag !== TAG.SEQUENCE) throw new DerError(`byte ${at} starts no DER structure`)
+      elements.push(element)
+      at = element.end
+    }
   } catch (error) {
-    if (error instanceof IntakeError) throw error
+    throw new IntakeError('CORRUPT_DER', `${origin} is not valid DER: ${(error as Error).message}.`, {
+      fix: 'Export the certificate again; the file is damaged or truncated.',
+    })
+  }
+
+  return elements
+}
+
+/** Some PKCS#7 writers stream BER with indefinite lengths; the certificates inside stay byte for byte. */
+function fromBer(buf: Buffer, origin: string): Buffer {
+  try {
+    return definiteLengths(buf)
+  } catch (error) {
+    throw new IntakeError('CORRUPT_DER', `${origin} is not valid DER or BER: ${(error as Error).message}.`, {
+      fix: 'Export the bundle again; the file is damaged or truncated.',
+    })
+  }
+}
+
+function framesAsDer(buf: Buffer): boolean {
+  try {
+    return readTlv(buf, 0).end === buf.length
+  } catch {
+    return false
+  }
+}
+
+function safeKind(buf: Buffer, element: Tlv): ReturnType<typeof kindOf> {
+  try {
+    return kindOf(buf, element)
+  } catch {
+    return 'certificate'
+  }
+}
+
+function readPkcs7(input: Buffer, origin: string): Certificate[] {
+  let parts: Buffer[]
+  try {
+    const der = input[1] === 0x80 ? definiteLengths(input) : input
+    parts = pkcs7Certificates(der, readTlv(der, 0))
+  } catch (error) {
     throw new IntakeError(
       'CORRUPT_PKCS7',
       `${origin} is not a readable PKCS#7 bundle: ${(error as Error).message}.`,
+      {
+        fix: 'Export the bundle again (Windows: "Cryptographic Message Syntax Standard - PKCS #7 (.p7b)").',
+      },
     )
   }
+
+  if (parts.length === 0) {
+    throw new IntakeError('CORRUPT_PKCS7', `${origin} is a PKCS#7 bundle with no certificate.`)
+  }
+
+  return parts.map((part, i) => parseOne(part, `${origin}: PKCS#7 certificate ${i + 1}`))
 }
 
 function parseOne(der: Buffer, origin: string): Certificate {
@@ -131,20 +187,25 @@ function parseOne(der: Buffer, origin: string): Certificate {
   }
 }
 
-function base64Body(body: string, origin: string, index: number): Buffer {
-  const lines = body.split('\n').filter((line) => line.trim() && !line.includes(':'))
-  const clean = lines.join('').replaceAll(/\s/g, '')
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean) || clean.length % 4 === 1 || clean.length === 0) {
-    throw new IntakeError('CORRUPT_PEM', `${origin}: PEM block ${index} is not valid base64.`, {
-      fix: 'Copy the certificate again; some characters were lost or changed.',
-    })
-  }
+/** A CERTIFICATE block that holds a PKCS#7 bundle (some PKI pages label it so) is read as the bundle it is. */
+function certificatesIn(der: Buffer, where: string): Certificate[] {
+  const outer = der[0] === TAG.SEQUENCE ? safeFrame(der) : undefined
+  if (outer && safeKind(der, outer) === 'pkcs7') return readPkcs7(der, where)
+  return [parseOne(der, where)]
+}
 
-  return Buffer.from(clean, 'base64')
+function safeFrame(der: Buffer): Tlv | undefined {
+  try {
+    return readTlv(der, 0)
+  } catch {
+    return undefined
+  }
 }
 
 /** OpenSSL's TRUSTED CERTIFICATE is the certificate followed by trust settings: keep the certificate. */
-function firstElement(der: Buffer): Buffer {
+function certificateOf(block: PemBlock, origin: string): Buffer {
+  const der = blockBytes(block, origin)
+  if (block.label !== 'TRUSTED CERTIFICATE') return der
   try {
     return der.subarray(0, readTlv(der, 0).end)
   } catch {
@@ -152,23 +213,38 @@ function firstElement(der: Buffer): Buffer {
   }
 }
 
-function asText(buf: Buffer): string | undefined {
-  if (buf[0] === 0xff && buf[1] === 0xfe) return buf.subarray(2).toString('utf16le')
-  if (buf[0] === 0xfe && buf[1] === 0xff) return Buffer.from(buf.subarray(2)).swap16().toString('utf16le')
-  if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) return buf.subarray(3).toString('utf8')
-  const sample = buf.subarray(0, 4096)
-  return sample.includes(0) ? undefined : buf.toString('utf8')
-}
-
-/** Says what a non-certificate input looks like, so the error is useful ("an HTML page", "a private key"). */
-export function describe(buf: Buffer, text = asText(buf)): string {
-  if (text === undefined) return `${buf.length} bytes of binary data that is not DER`
-  const head = text.trimStart().slice(0, 512).toLowerCase()
-  if (head.startsWith('<!doctype html') || head.startsWith('<html') || head.includes('<body')) {
-    return 'an HTML page (a login or error page?)'
+function pemFix(found: string[]): string {
+  if (found.includes('CERTIFICATE REQUEST') || found.includes('NEW CERTIFICATE REQUEST')) {
+    return 'A certificate request is not a certificate; use the CA certificate that signed it.'
   }
 
+  if (found.includes('PRIVATE KEY') || found.some((label) => label.endsWith('PRIVATE KEY'))) {
+    return 'This is a key file; point the config at the CA certificate. The key was not copied anywhere.'
+  }
+
+  return EXPORT_FIX
+}
+
+/** Says what a non-certificate input looks like, so the error is useful ("an HTML page", "JSON"). */
+export function describe(buf: Buffer, text = readText(buf)?.text): string {
+  if (text === undefined) return `${buf.length} bytes of binary data that is not DER`
+  const head = text.trimStart().slice(0, 1024).toLowerCase()
+  if (isHtml(head)) return 'an HTML page (a login or error page?)'
   if (head.startsWith('{') || head.startsWith('[')) return 'JSON'
   if (!text.trim()) return 'only white space'
-  return `text that is not PEM ("${text.trim().slice(0, 40).replaceAll(/\s+/g, ' ')}…")`
+  if (/^[A-Za-z0-9+/=\s]+$/.test(text) && text.trim().length >= 64) {
+    return 'base64 text without -----BEGIN CERTIFICATE----- / -----END CERTIFICATE----- lines'
+  }
+
+  return `text that is not PEM ("${printable(text.trim().slice(0, 40))}…")`
+}
+
+export function isHtml(head: string): boolean {
+  return (
+    /^(<!doctype html|<html|<head|<body)/.test(head) || /<(html|body|title)[\s>]/.test(head.slice(0, 512))
+  )
+}
+
+function printable(text: string): string {
+  return text.replaceAll(/\s+/g, ' ').replaceAll(/[^\x20-\x7e]/g, '?')
 }

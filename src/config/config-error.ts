@@ -1,8 +1,22 @@
 import {DevCertsError} from '../system/errors.js'
+import {type Position} from './json-position.js'
 
+/** A bad team config: the message names the file, the line and column when known, and the key. */
 export class ConfigError extends DevCertsError {
-  constructor(file: string, where: string, message: string, fix?: string) {
-    super('CONFIG', `${file}${where ? ` (${where})` : ''}: ${message}`, {fix})
+  readonly file: string
+  readonly key: string
+  readonly position?: Position
+
+  constructor(file: string, where: string, message: string, fix?: string, position?: Position) {
+    const place = [
+      position ? `line ${position.line}, column ${position.column}` : '',
+      where ? `at ${where}` : '',
+    ]
+    const shown = place.filter(Boolean).join(', ')
+    super('CONFIG', `${file}${shown ? ` (${shown})` : ''}: ${message}`, {fix})
+    this.file = file
+    this.key = where
+    this.position = position
   }
 }
 

@@ -3,57 +3,89 @@ import {dirname, isAbsolute, resolve} from 'node:path'
 
 import {type Fingerprint, parsePin} from '../certs/fingerprint.js'
 import {ConfigError, suggest} from './config-error.js'
+import {findPosition, type KeyMap, mapKeys, positionOf} from './json-position.js'
 import {type AuthorityConfig, isNetworkSource, type SourceSpec, type TeamConfig} from './team-config.js'
 
 const TOP_KEYS = ['$schema', 'authorities', 'env'] as const
 const AUTHORITY_KEYS = ['name', 'source', 'fingerprints', 'hosts'] as const
 const ENV_KEYS = ['file'] as const
 const NAME = /^[A-Za-z0-9._-]+$/
+const SOURCE_FIX = 'Sources look like file:certs/ca.pem, tls://gateway:443, https://pki/ca.crt, env:TEAM_CA.'
 
-/** Parses and validates the text of a team config. Every error names the file, the key and the fix. */
+/** The config being read: its file, its directory, and where each key sits, so errors can point at it. */
+interface Context {
+  dir: string
+  fail(where: string, message: string, fix?: string): ConfigError
+  path: string
+}
+
+/** Parses and validates the text of a team config. Every error names the file, line, column, key and fix. */
 export function parseTeamConfig(text: string, path: string): TeamConfig {
-  const dir = dirname(path)
-  const raw = parseJson(text.replace(/^\uFEFF/, ''), path)
-  const fail = (where: string, message: string, fix?: string) => new ConfigError(path, where, message, fix)
-  if (!isObject(raw)) throw fail('', 'the top level must be a JSON object with an "authorities" list.')
-  checkKeys(raw, TOP_KEYS, '', path)
+  const body = text.replace(/^\uFEFF/, '')
+  const raw = parseJson(body, path)
+  const keys = mapKeys(body)
+  const ctx = context(path, keys)
+  if (keys.duplicates.length > 0) {
+    const [key] = keys.duplicates
+    throw ctx.fail(
+      key,
+      `the key "${key.replace(/^.*\./, '')}" is written twice; JSON keeps only the last one.`,
+    )
+  }
+
+  if (!isObject(raw)) throw ctx.fail('', 'the top level must be a JSON object with an "authorities" list.')
+  checkKeys(raw, TOP_KEYS, '', ctx)
   if (!Array.isArray(raw.authorities) || raw.authorities.length === 0) {
-    throw fail(
+    throw ctx.fail(
       'authorities',
       'expected a non-empty list of authorities.',
       'See the README for an example config.',
     )
   }
 
-  const authorities = raw.authorities.map((entry, i) => parseAuthority(entry, `authorities[${i}]`, path, dir))
+  const authorities = raw.authorities.map((entry, i) => parseAuthority(entry, `authorities[${i}]`, ctx))
   const names = new Set<string>()
   for (const [i, authority] of authorities.entries()) {
-    if (names.has(authority.name))
-      throw fail(`authorities[${i}].name`, `the name "${authority.name}" is used twice.`)
+    if (names.has(authority.name)) {
+      throw ctx.fail(`authorities[${i}].name`, `the name "${authority.name}" is used twice.`)
+    }
+
     names.add(authority.name)
   }
 
-  let envFile = resolve(dir, '.env')
+  let envFile = resolve(ctx.dir, '.env')
   if (raw.env !== undefined) {
-    if (!isObject(raw.env)) throw fail('env', 'expected an object such as {"file": ".env"}.')
-    checkKeys(raw.env, ENV_KEYS, 'env', path)
+    if (!isObject(raw.env)) throw ctx.fail('env', 'expected an object such as {"file": ".env"}.')
+    checkKeys(raw.env, ENV_KEYS, 'env', ctx)
     if (raw.env.file !== undefined) {
       if (typeof raw.env.file !== 'string' || !raw.env.file.trim() || raw.env.file.includes('\0')) {
-        throw fail('env.file', 'expected a file path such as ".env".')
+        throw ctx.fail('env.file', 'expected a file path such as ".env".')
       }
 
-      envFile = resolve(dir, raw.env.file)
+      envFile = resolve(ctx.dir, raw.env.file)
     }
   }
 
-  return {authorities, dir, env: {file: envFile}, path}
+  return {authorities, dir: ctx.dir, env: {file: envFile}, path}
 }
 
-function parseAuthority(entry: unknown, where: string, path: string, dir: string): AuthorityConfig {
-  const fail = (key: string, message: string, fix?: string) =>
-    new ConfigError(path, `${where}${key}`, message, fix)
+/** Reads one source as written on the command line (`dev certs inspect`), relative to `dir`. */
+export function parseSourceArgument(text: string, dir: string): SourceSpec {
+  return parseSource(text, 'SOURCE', context('the command line', {duplicates: [], positions: new Map()}, dir))
+}
+
+function context(path: string, keys: KeyMap, dir = dirname(path)): Context {
+  return {
+    dir,
+    fail: (where, message, fix) => new ConfigError(path, where, message, fix, findPosition(keys, where)),
+    path,
+  }
+}
+
+function parseAuthority(entry: unknown, where: string, ctx: Context): AuthorityConfig {
+  const fail = (key: string, message: string, fix?: string) => ctx.fail(`${where}${key}`, message, fix)
   if (!isObject(entry)) throw fail('', 'expected an object with "name", "source" and "fingerprints".')
-  checkKeys(entry, AUTHORITY_KEYS, where, path)
+  checkKeys(entry, AUTHORITY_KEYS, where, ctx)
   if (typeof entry.name !== 'string' || !NAME.test(entry.name) || /^\.+$/.test(entry.name)) {
     throw fail(
       '.name',
@@ -74,10 +106,11 @@ function parseAuthority(entry: unknown, where: string, path: string, dir: string
     )
   }
 
+  const listed = rawSources.length > 1 || Array.isArray(entry.source)
   const sources = rawSources.map((text, i) =>
-    parseSource(text as string, `${where}.source${rawSources.length > 1 ? `[${i}]` : ''}`, path, dir),
+    parseSource(text as string, `${where}.source${listed ? `[${i}]` : ''}`, ctx),
   )
-  const fingerprints = parsePins(entry.fingerprints, `${where}.fingerprints`, path)
+  const fingerprints = parsePins(entry.fingerprints, `${where}.fingerprints`, ctx)
   const network = sources.find((source) => isNetworkSource(source))
   if (network && fingerprints.length === 0) {
     throw fail(
@@ -88,21 +121,15 @@ function parseAuthority(entry: unknown, where: string, path: string, dir: string
     )
   }
 
-  return {fingerprints, hosts: parseHosts(entry.hosts, `${where}.hosts`, path), name: entry.name, sources}
+  return {fingerprints, hosts: parseHosts(entry.hosts, `${where}.hosts`, ctx), name: entry.name, sources}
 }
 
-export function parseSource(text: string, where: string, path: string, dir: string): SourceSpec {
-  const fail = (message: string) =>
-    new ConfigError(
-      path,
-      where,
-      message,
-      'Sources look like file:certs/ca.pem, tls://gateway:443, https://pki/ca.crt, env:TEAM_CA.',
-    )
+function parseSource(text: string, where: string, ctx: Context): SourceSpec {
+  const fail = (message: string) => ctx.fail(where, message, SOURCE_FIX)
   if (text.startsWith('file:')) {
     const file = text.slice('file:'.length)
     if (!file || file.includes('\0')) throw fail(`"${text}" has no file path.`)
-    return {kind: 'file', path: isAbsolute(file) ? file : resolve(dir, file), text}
+    return {kind: 'file', path: isAbsolute(file) ? file : resolve(ctx.dir, file), text}
   }
 
   if (text.startsWith('env:')) {
@@ -113,8 +140,10 @@ export function parseSource(text: string, where: string, path: string, dir: stri
 
   if (text.startsWith('tls://')) {
     const url = safeUrl(text.replace(/^tls:/, 'https:'))
-    if (!url || url.pathname.length > 1 || url.search || url.username)
+    if (!url || url.pathname.length > 1 || url.search || url.username) {
       throw fail(`"${text}" is not tls://host[:port].`)
+    }
+
     const host = url.hostname.replace(/^\[(.*)\]$/, '$1')
     return {host, kind: 'tls', port: url.port ? Number(url.port) : 443, text}
   }
@@ -128,40 +157,34 @@ export function parseSource(text: string, where: string, path: string, dir: stri
   throw fail(`"${text}" is not a known source kind.`)
 }
 
-function parsePins(value: unknown, where: string, path: string): Fingerprint[] {
+function parsePins(value: unknown, where: string, ctx: Context): Fingerprint[] {
   if (value === undefined) return []
   const list = typeof value === 'string' ? [value] : value
-  if (!Array.isArray(list)) throw new ConfigError(path, where, 'expected a list of SHA-256 fingerprints.')
+  if (!Array.isArray(list)) throw ctx.fail(where, 'expected a list of SHA-256 fingerprints.')
   return list.map((item, i) => {
     const pin =
       typeof item === 'string' ? parsePin(item) : {error: `${JSON.stringify(item)} is not a string.`}
     if (typeof pin === 'string') return pin
-    throw new ConfigError(
-      path,
-      `${where}[${i}]`,
-      pin.error,
-      'Pins are SHA-256: "SHA256:AB:CD:…" (64 hex digits).',
-    )
+    const at = typeof value === 'string' ? where : `${where}[${i}]`
+    throw ctx.fail(at, pin.error, 'Pins are SHA-256: "SHA256:AB:CD:…" (64 hex digits).')
   })
 }
 
-function parseHosts(value: unknown, where: string, path: string): URL[] {
+function parseHosts(value: unknown, where: string, ctx: Context): URL[] {
   if (value === undefined) return []
-  if (!Array.isArray(value))
-    throw new ConfigError(path, where, 'expected a list of URLs such as "https://gateway.example/".')
+  if (!Array.isArray(value)) {
+    throw ctx.fail(where, 'expected a list of URLs such as "https://gateway.example/".')
+  }
+
   return value.map((item, i) => {
     const url =
       typeof item === 'string' ? safeUrl(item.includes('://') ? item : `https://${item}/`) : undefined
     if (!url || url.protocol !== 'https:') {
-      throw new ConfigError(
-        path,
-        `${where}[${i}]`,
-        `${JSON.stringify(item)} is not an https:// URL or host name.`,
-      )
+      throw ctx.fail(`${where}[${i}]`, `${JSON.stringify(item)} is not an https:// URL or host name.`)
     }
 
     if (isIP(url.hostname.replace(/^\[(.*)\]$/, '$1')) === 0 && !/^[A-Za-z0-9.-]+$/.test(url.hostname)) {
-      throw new ConfigError(path, `${where}[${i}]`, `"${url.hostname}" is not a valid host name.`)
+      throw ctx.fail(`${where}[${i}]`, `"${url.hostname}" is not a valid host name.`)
     }
 
     return url
@@ -172,13 +195,12 @@ function checkKeys(
   object: Record<string, unknown>,
   known: readonly string[],
   where: string,
-  path: string,
+  ctx: Context,
 ): void {
   for (const key of Object.keys(object)) {
     if (known.includes(key)) continue
     const guess = suggest(key, known)
-    throw new ConfigError(
-      path,
+    throw ctx.fail(
       where ? `${where}.${key}` : key,
       `unknown key "${key}"${guess ? `; did you mean "${guess}"?` : '.'}`,
       `Known keys here: ${known.filter((k) => k !== '$schema').join(', ')}.`,
@@ -191,25 +213,31 @@ function parseJson(text: string, path: string): unknown {
     return JSON.parse(text)
   } catch (error) {
     const message = (error as Error).message
-    const position = /position (\d+)/.exec(message)
-    const {column, line} = position ? lineAndColumn(text, Number(position[1])) : {column: 0, line: 0}
-    const where = line ? `line ${line}, column ${column}` : ''
-    const hint = /,\s*[}\]]/.test(text)
-      ? 'JSON allows no trailing comma after the last item.'
-      : 'Fix the JSON syntax.'
-    throw new ConfigError(
-      path,
-      where,
-      `invalid JSON: ${message.replace(/ in JSON at position \d+.*/, '')}.`,
-      hint,
-    )
-  }
-}
+    const offset = Number(/position (\d+)/.exec(message)?.[1] ?? NaN)
+    const after = mapKeys(text).last
+    if (Number.isNaN(offset)) {
+      // "Unexpected end of JSON input" carries no position: the text stops short, so point at its end.
+      const reason = `invalid JSON: ${message.replace(/\.$/, '')}.`
+      throw new ConfigError(path, after ?? '', reason, 'Fix the JSON syntax.', positionOf(text, text.length))
+    }
 
-function lineAndColumn(text: string, offset: number): {column: number; line: number} {
-  const before = text.slice(0, offset)
-  const line = before.split('\n').length
-  return {column: offset - before.lastIndexOf('\n'), line}
+    // V8 reports the character after a trailing comma; point at the comma, which is what to delete.
+    const comma = /,\s*$/.exec(text.slice(0, offset))
+    if (comma && /[}\]]/.test(text[offset])) {
+      throw new ConfigError(
+        path,
+        after ?? '',
+        'invalid JSON: a trailing comma after the last item.',
+        'JSON allows no comma before } or ]; delete it.',
+        positionOf(text, comma.index),
+      )
+    }
+
+    const reason = message.replace(/ in JSON at position \d+.*/, '').replace(/\.$/, '')
+    throw new ConfigError(path, after ?? '', `invalid JSON: ${reason}.`, 'Fix the JSON syntax.', {
+      ...positionOf(text, Math.min(offset, text.length)),
+    })
+  }
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

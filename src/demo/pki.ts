@@ -15,6 +15,10 @@ export interface CertOptions {
   authorityKeyId?: boolean
   bits?: number
   commonName: string
+  /** Signature digest; tests use sha1 and md5 to check that weak signatures are refused. */
+  digest?: 'md5' | 'sha1' | 'sha256'
+  /** Extra extensions in node-forge form, e.g. AIA or name constraints built by the tests. */
+  extensions?: object[]
   /** Days from now; negative for an already expired certificate. */
   days?: number
   hosts?: string[]
@@ -34,8 +38,9 @@ export function makeRootCa(options: Partial<CertOptions> = {}): Issued {
       ? []
       : [{cRLSign: true, critical: true, keyCertSign: true, name: 'keyUsage'}]),
     {name: 'subjectKeyIdentifier'},
+    ...(options.extensions ?? []),
   ])
-  return sign(cert, keys, keys)
+  return sign(cert, keys, keys, options.digest)
 }
 
 export function makeIntermediate(issuer: Issued, options: Partial<CertOptions> = {}): Issued {
@@ -47,8 +52,9 @@ export function makeIntermediate(issuer: Issued, options: Partial<CertOptions> =
     {cRLSign: true, critical: true, keyCertSign: true, name: 'keyUsage'},
     {name: 'subjectKeyIdentifier'},
     authorityKeyId(issuer),
+    ...(options.extensions ?? []),
   ])
-  return sign(cert, keys, issuer.keys)
+  return sign(cert, keys, issuer.keys, options.digest)
 }
 
 /** A server certificate; without an issuer it is self-signed, like a gateway's default certificate. */
@@ -67,8 +73,9 @@ export function makeLeaf(issuer: Issued | undefined, options: Partial<CertOption
     },
     {name: 'subjectKeyIdentifier'},
     ...(issuer && options.authorityKeyId !== false ? [authorityKeyId(issuer)] : []),
+    ...(options.extensions ?? []),
   ])
-  return sign(cert, keys, issuer?.keys ?? keys)
+  return sign(cert, keys, issuer?.keys ?? keys, options.digest)
 }
 
 function baseCert(keys: forge.pki.rsa.KeyPair, options: CertOptions): forge.pki.Certificate {
@@ -96,8 +103,9 @@ function sign(
   cert: forge.pki.Certificate,
   keys: forge.pki.rsa.KeyPair,
   signer: forge.pki.rsa.KeyPair,
+  digest: CertOptions['digest'] = 'sha256',
 ): Issued {
-  cert.sign(signer.privateKey, forge.md.sha256.create())
+  cert.sign(signer.privateKey, forge.md[digest].create())
   const certPem = forge.pki.certificateToPem(cert).replaceAll('\r\n', '\n')
   const der = Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(cert)).getBytes(), 'binary')
   return {cert, certPem, der, keyPem: forge.pki.privateKeyToPem(keys.privateKey), keys}

@@ -1,6 +1,6 @@
 import {isIP} from 'node:net'
 
-import {signedBy} from '../certs/anchor.js'
+import {signedBy} from '../certs/chain.js'
 import {type Certificate} from '../certs/certificate.js'
 import {type Fingerprint, showFingerprint} from '../certs/fingerprint.js'
 import {type Cause} from './finding.js'

@@ -1,10 +1,11 @@
 import {type AnchorChoice, chooseAnchors} from '../certs/anchor.js'
-import {decodeCertificates} from '../certs/decode.js'
+import {showFingerprint} from '../certs/fingerprint.js'
 import {IntakeError} from '../certs/intake-error.js'
-import {type AuthorityConfig, type SourceSpec} from '../config/team-config.js'
+import {type AuthorityConfig} from '../config/team-config.js'
 import {DevCertsError} from '../system/errors.js'
 import {logger} from '../system/log.js'
-import {type Fetched} from './source.js'
+import {readSource} from './read.js'
+import {type SourceOptions} from './source.js'
 
 const log = logger('acquire')
 
@@ -21,54 +22,45 @@ export interface Authority extends AnchorChoice {
 export async function acquireAuthority(
   config: AuthorityConfig,
   env: NodeJS.ProcessEnv = process.env,
+  options: SourceOptions = {},
 ): Promise<Authority> {
   const attempts: string[] = []
+  const hosts = teamHosts(config)
   for (const source of config.sources) {
+    let trail: string[] = []
     try {
-      const fetched = await fetchSource(source, env)
-      const decoded = fetched.chain
-        ? {
-            certificates: fetched.chain.flatMap(
-              (der) => decodeCertificates(der, fetched.origin).certificates,
-            ),
-            privateKey: false,
-          }
-        : decodeCertificates(fetched.bytes, fetched.origin)
-      const choice = chooseAnchors(decoded.certificates, config.fingerprints, fetched.origin)
-      log('%s: %s gave %d anchor(s)', config.name, fetched.origin, choice.anchors.length)
-      return {
-        ...choice,
-        name: config.name,
-        origin: fetched.origin,
-        privateKeyIn: decoded.privateKey ? [fetched.origin] : [],
-      }
+      const reading = await readSource(source, config.fingerprints, {...options, env})
+      trail = reading.trail
+      const choice = chooseAnchors(reading.certificates, config.fingerprints, reading.origin, {hosts})
+      log('%s: %s gave %d anchor(s)', config.name, reading.origin, choice.anchors.length)
+      const privateKeyIn = reading.privateKey ? [reading.origin] : []
+      return {...choice, name: config.name, origin: reading.origin, privateKeyIn}
     } catch (error) {
       if (!(error instanceof IntakeError)) throw error
-      log('%s: %s failed: %s', config.name, source.text, error.message)
-      if (config.sources.length === 1) throw error
-      attempts.push(`- ${source.text}: ${error.message}`)
+      const message = [error.message, ...trail.map((line) => `  (${line})`)].join('\n')
+      log('%s: %s failed: %s', config.name, source.text, message)
+      if (config.sources.length === 1) throw trail.length > 0 ? withMessage(error, message) : error
+      attempts.push(`- ${source.text}: ${message}`)
     }
   }
 
+  const pins = config.fingerprints.map((pin) => showFingerprint(pin)).join(', ')
   throw new DevCertsError(
     'NO_ANCHOR',
-    `Authority "${config.name}": no source gave a trusted CA.\n${attempts.join('\n')}`,
-    {
-      fix: 'Fix the first source that should work (see each line above).',
-    },
+    `Authority "${config.name}": no source gave a trusted CA${pins ? ` (pinned: ${pins})` : ''}.\n${attempts.join('\n')}`,
+    {fix: 'Fix the first source that should work (see each line above).'},
   )
 }
 
-async function fetchSource(source: SourceSpec, env: NodeJS.ProcessEnv): Promise<Fetched> {
-  // Network code loads only when a network source is used, which keeps the no-op path light.
-  switch (source.kind) {
-    case 'env':
-      return (await import('./env.js')).readEnvSource(source.name, env)
-    case 'file':
-      return (await import('./file.js')).readFileSource(source.path)
-    case 'tls':
-      return (await import('./tls.js')).readTlsSource(source.host, source.port)
-    case 'url':
-      return (await import('./url.js')).readUrlSource(source.url)
-  }
+/** Host names the CA must be able to vouch for: the configured hosts and the gateways named by tls:// sources. */
+export function teamHosts(config: AuthorityConfig): string[] {
+  const names = [
+    ...config.hosts.map((url) => url.hostname.replace(/^\[(.*)\]$/, '$1')),
+    ...config.sources.flatMap((source) => (source.kind === 'tls' ? [source.host] : [])),
+  ]
+  return [...new Set(names)]
+}
+
+function withMessage(error: IntakeError, message: string): IntakeError {
+  return new IntakeError(error.code.replace(/^INTAKE_/, ''), message, {cause: error, fix: error.fix})
 }

@@ -3,7 +3,7 @@ import {connect, type DetailedPeerCertificate} from 'node:tls'
 
 import {IntakeError} from '../certs/intake-error.js'
 import {logger} from '../system/log.js'
-import {type Fetched, NETWORK_TIMEOUT_MS} from './source.js'
+import {type Fetched, NETWORK_TIMEOUT_MS, type SourceOptions} from './source.js'
 
 const log = logger('source:tls')
 
@@ -14,32 +14,32 @@ const log = logger('source:tls')
 export async function readTlsSource(
   host: string,
   port: number,
-  timeoutMs = NETWORK_TIMEOUT_MS,
+  options: SourceOptions = {},
 ): Promise<Fetched> {
+  const timeoutMs = options.timeoutMs ?? NETWORK_TIMEOUT_MS
   const origin = `tls://${isIP(host) === 6 ? `[${host}]` : host}:${port}`
-  log('handshake with %s (SNI %s)', origin, isIP(host) ? 'off: IP address' : host)
+  // SNI carries names only (RFC 6066); an IP address there makes some gateways pick the wrong certificate.
+  const servername = isIP(host) ? undefined : host
+  log('handshake with %s (SNI %s)', origin, servername ?? 'off: IP address')
   const chain = await new Promise<Buffer[]>((resolve, reject) => {
-    const socket = connect({
-      host,
-      port,
-      rejectUnauthorized: false,
-      servername: isIP(host) ? undefined : host,
-      timeout: timeoutMs,
-    })
-    const fail = (message: string, fix?: string) => {
+    const socket = connect({host, port, rejectUnauthorized: false, servername})
+    const timer = setTimeout(
+      () => fail(`no TLS handshake within ${timeoutMs / 1000} s.`, 'Check the host, the port and the VPN.'),
+      timeoutMs,
+    )
+    function fail(message: string, fix?: string) {
+      clearTimeout(timer)
       socket.destroy()
       reject(new IntakeError('SOURCE_TLS', `${origin}: ${message}`, {fix}))
     }
 
     socket.once('secureConnect', () => {
+      clearTimeout(timer)
       const certs = walkChain(socket.getPeerCertificate(true))
       socket.end()
       if (certs.length === 0) fail('the server presented no certificate.')
       else resolve(certs)
     })
-    socket.once('timeout', () =>
-      fail(`no TLS handshake within ${timeoutMs / 1000} s.`, 'Check the host, the port and the VPN.'),
-    )
     socket.once('error', (error: NodeJS.ErrnoException) =>
       fail(
         `${error.code ?? 'error'}: ${error.message}.`,
@@ -51,6 +51,7 @@ export async function readTlsSource(
   return {bytes: Buffer.concat(chain), chain, origin}
 }
 
+/** The presented chain, leaf first, as Node links it (each certificate to its issuer among those sent). */
 function walkChain(peer: DetailedPeerCertificate): Buffer[] {
   const out: Buffer[] = []
   const seen = new Set<string>()

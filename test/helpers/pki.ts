@@ -6,3 +6,8 @@ import {createHash} from 'node:crypto'
 export function pinOf(der: Buffer): string {
   return `SHA256:${createHash('sha256').update(der).digest('hex').toUpperCase()}`
 }
+
+/** The fingerprint as messages show it: SHA256:AB:CD:… */
+export function shownPin(der: Buffer): string {
+  return `SHA256:${createHash('sha256').update(der).digest('hex').toUpperCase().match(/../g)!.join(':')}`
+}
