@@ -65,9 +65,8 @@ describe.skipIf(skip)(`breaker: Debian store in a sandbox${skip ? ` (skipped: ${
       expect(await osBundle()).toContain(fp(rootA))
       expect((await setup(b, join(dir, 'home-b'))).exitCode).toBe(0)
       expect(await osBundle()).toContain(fp(rootB))
-      // Today: B's setup overwrote /usr/local/share/ca-certificates/dev-certs/team.crt, so A's CA left the store,
-      // and A's next `setup` answers "Nothing to do" from the fast path only if its inputs are unchanged (they are
-      // not: the OS bundle changed), then swaps it back, evicting B.
+      // Today: B's setup overwrote /usr/local/share/ca-certificates/dev-certs/team.crt, so A's CA left the
+      // store without a word; A's next setup swaps it back and evicts B.
       expect(await osBundle()).toContain(fp(rootA))
     },
   )
