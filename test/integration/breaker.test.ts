@@ -270,3 +270,71 @@ describe('breaker: output truthfulness', () => {
     expect(await readFile(join(dir, '.env'), 'utf8')).not.toMatch(/REQUESTS_CA_BUNDLE=.*bundle\.pem/)
   })
 })
+
+describe('breaker: control characters from certificates', () => {
+  it.fails(
+    'an AIA caIssuers URL with escape sequences and newlines is escaped in the error message',
+    async () => {
+      const {dir, home} = await makeProject()
+      const uri = Buffer.from(
+        'http://127.0.0.1/ca.crt\x1b]0;PWNED\x07\x1b[31m\nError: fake line\r\n',
+        'latin1',
+      )
+      const tlv = (tag: number, body: Buffer) =>
+        Buffer.concat([Buffer.from(body.length < 128 ? [tag, body.length] : [tag, 0x81, body.length]), body])
+      const oid = Buffer.from('06082b06010505073002', 'hex')
+      const aia = tlv(0x30, tlv(0x30, Buffer.concat([oid, tlv(0x86, uri)])))
+      const run = (args: string[]) => execa('openssl', args, {cwd: dir})
+      const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes']
+      await run([
+        'req',
+        '-x509',
+        ...ec,
+        '-keyout',
+        'r.key',
+        '-out',
+        'r.pem',
+        '-days',
+        '30',
+        '-subj',
+        '/CN=AIA Root',
+        '-addext',
+        'basicConstraints=critical,CA:TRUE',
+        '-addext',
+        'keyUsage=critical,keyCertSign',
+      ])
+      await run(['req', '-new', ...ec, '-keyout', 'i.key', '-out', 'i.csr', '-subj', '/CN=AIA Intermediate'])
+      await writeFile(
+        join(dir, 'ext.cnf'),
+        `basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign\n1.3.6.1.5.5.7.1.1=DER:${aia.toString('hex')}\n`,
+      )
+      await run([
+        'x509',
+        '-req',
+        '-in',
+        'i.csr',
+        '-CA',
+        'r.pem',
+        '-CAkey',
+        'r.key',
+        '-CAcreateserial',
+        '-days',
+        '30',
+        '-extfile',
+        'ext.cnf',
+        '-out',
+        'int.pem',
+      ])
+      await writeConfig(dir, {authorities: [{name: 't', source: 'file:int.pem'}]})
+      const result = await dev(['certs', 'setup', '--no-system'], {
+        cwd: dir,
+        env: cleanEnv({DEV_CERTS_HOME: home}),
+      })
+      expect(result.exitCode).toBe(1)
+      expect(result.stderr).toContain('is an intermediate CA')
+      // Today the raw bytes reach the terminal: an OSC title change, a colour, and a forged "Error:" line.
+      expect(result.stderr).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/)
+      expect(result.stderr).not.toMatch(/^Error: fake line/m)
+    },
+  )
+})
