@@ -1,14 +1,26 @@
 import {type Command} from '@oclif/core'
+import {writeSync} from 'node:fs'
 
 import {DevCertsError} from './system/errors.js'
 
 /** Shows a DevCertsError as message + fix, with its exit code; anything else is a bug and shows as such. */
 export function failWith(command: Command, error: unknown): never {
   if (error instanceof DevCertsError) {
-    const fix = error.fix ? `\nFix: ${error.fix}` : ''
+    if (command.jsonEnabled()) {
+      // The same envelope every --json result has, so a script reads `status` and `exitCode` either way.
+      // Written synchronously and exited at once: oclif would print its own error object after ours.
+      const envelope = {
+        error: {code: error.code, fix: error.fix, message: error.message},
+        exitCode: error.exit,
+        status: 'error',
+      }
+      writeSync(1, JSON.stringify(envelope, null, 2) + '\n')
+      process.exit(error.exit)
+    }
+
     // oclif would wrap the message at 80 columns and split fingerprints; print it whole instead.
-    if (command.jsonEnabled()) command.error(`${error.message}${fix}`, {code: error.code, exit: error.exit})
-    process.stderr.write(`Error: ${error.message}${fix}\n`)
+    const fix = error.fix ? `\nFix: ${safe(error.fix)}` : ''
+    process.stderr.write(`Error: ${safe(error.message)}${fix}\n`)
     command.exit(error.exit)
   }
 
@@ -27,4 +39,12 @@ export function printManual(command: Command, commands: string[][]): void {
 
 function shellWord(arg: string): string {
   return /^[\w./:=@%+-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`
+}
+
+/** Text from certificates and files reaches the terminal: no escape sequence gets through as is. */
+function safe(text: string): string {
+  return text.replaceAll(
+    /[\u0000-\u0008\u000b-\u001f\u007f\u009b]/g,
+    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  )
 }

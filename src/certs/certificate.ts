@@ -144,7 +144,8 @@ function readCaIssuers(der: Buffer, aia: Tlv): string[] {
     const [method, location] = children(der, access)
     // GeneralName uniformResourceIdentifier is [6] IMPLICIT IA5String.
     if (decodeOid(der, method) === OID.caIssuers && location.tag === 0x86) {
-      urls.push(der.subarray(location.contentStart, location.end).toString('latin1'))
+      // Shown in messages: a URL holds no control characters, so any here are escaped, never printed raw.
+      urls.push(oneLine(der.subarray(location.contentStart, location.end).toString('latin1')))
     }
   }
 

@@ -1,5 +1,5 @@
 import {isIP} from 'node:net'
-import {dirname, isAbsolute, resolve} from 'node:path'
+import {dirname, isAbsolute, relative, resolve} from 'node:path'
 
 import {type Fingerprint, parsePin} from '../certs/fingerprint.js'
 import {ConfigError, suggest} from './config-error.js'
@@ -63,6 +63,17 @@ export function parseTeamConfig(text: string, path: string): TeamConfig {
       }
 
       envFile = resolve(ctx.dir, raw.env.file)
+      // A cloned repo must not choose where setup writes: only a file inside the project, and not this config.
+      const inside = relative(ctx.dir, envFile)
+      if (!inside || inside.startsWith('..') || isAbsolute(inside)) {
+        throw ctx.fail(
+          'env.file',
+          `"${raw.env.file}" is outside the project (${ctx.dir}); setup writes only inside it.`,
+          'Use a path inside the project, such as ".env" or "config/.env".',
+        )
+      }
+
+      if (envFile === path) throw ctx.fail('env.file', 'points at .devcerts.json itself.', 'Use ".env".')
     }
   }
 

@@ -90,3 +90,28 @@ function lineStartOf(text: string, marker: string, from: number): number {
 
   return -1
 }
+
+/**
+ * The line (1-based) of a marker left without its pair, when a hand edit damaged a block. Such lines are never
+ * removed by us, since we cannot prove where the block ended; callers warn and name the line instead.
+ */
+export function damagedMarkerLine(text: string): number | undefined {
+  const found = findBlock(text)
+  const rest = found ? text.slice(0, found.start) + text.slice(found.end) : text
+  const lines = rest.split('\n').map((line) => line.replace(/\r$/, ''))
+  const at = lines.findIndex((line) => line === BEGIN || line === END || line === BOM_LATIN1 + BEGIN)
+  if (at === -1) return undefined
+  // Lines removed with our intact block came before this one only if the block sat above it.
+  const removed =
+    found && found.start <= rest.split('\n').slice(0, at).join('\n').length
+      ? text.slice(found.start, found.end).split('\n').length - 1
+      : 0
+  return at + 1 + removed
+}
+
+export function damagedWarning(path: string, line: number): string {
+  return (
+    `${path}:${line} has a dev-certs marker without its pair (edited by hand?). dev-certs leaves lines it cannot ` +
+    'prove are its own: remove the old dev-certs lines there yourself.'
+  )
+}

@@ -18,6 +18,12 @@ export async function readShared(path: string): Promise<string | undefined> {
     })
   }
 
+  if (info && !info.isFile()) {
+    throw new DevCertsError('SHARED_NOT_FILE', `${path} is not a regular file (a pipe, socket or device).`, {
+      fix: 'Point "env": {"file": "…"} in .devcerts.json at a regular file.',
+    })
+  }
+
   if (info && info.size > MAX_SHARED_BYTES) {
     throw new DevCertsError(
       'SHARED_TOO_LARGE',

@@ -44,6 +44,7 @@ export async function matchStamp(
   const stamps = await readStamps(key.home)
   const stamp = stamps[keyOf(key, env)]
   if (!stamp) return miss('no stamp for this config, home and flags')
+  if (stamp.expires && new Date(stamp.expires) <= new Date()) return miss('a trusted CA has expired since')
   for (const [path, hash] of Object.entries(stamp.files)) {
     if ((await hashFile(path)) !== hash) return miss(`${path} changed since the last run`)
   }

@@ -5,7 +5,7 @@ import {withLock} from '../system/lock.js'
 import {certsHome, type HomePaths} from '../system/paths.js'
 import {shellProfile} from '../env/profile.js'
 import {writeFileAtomic} from '../system/files.js'
-import {claimDailyWarning, expiryWarning} from './expiry-notice.js'
+import {claimDailyWarning, daysUntil, EXPIRY_NOTICE_DAYS, expiryWarning} from './expiry-notice.js'
 import {recordStamp} from './noop-stamp.js'
 import {runPlan} from './apply.js'
 import {checkHome} from './preflight.js'
@@ -76,7 +76,8 @@ async function applyAndReport(
   const expires = earliestExpiry(plan)
   // Near expiry is said once a day (here, in the fast path and in the hook), not on every run.
   const warnings = plan.warnings.filter((warning) => !/ expires in -?\d+ days/.test(warning))
-  if (expires && (options.dryRun || (await claimDailyWarning(paths.home, expires)))) {
+  const nearEnd = expires && daysUntil(expires) <= EXPIRY_NOTICE_DAYS
+  if (expires && nearEnd && (options.dryRun || (await claimDailyWarning(paths.home, expires)))) {
     warnings.push(expiryWarning(names, expires))
   }
 

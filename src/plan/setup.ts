@@ -1,15 +1,18 @@
-import {readFile} from 'node:fs/promises'
+import {readFile, realpath} from 'node:fs/promises'
+import {isAbsolute, relative} from 'node:path'
 
 import {renderBundle, renderTeamCa, teamCertificates} from '../bundle/bundle.js'
 import {OS_BUNDLE_PATHS, readOsRoots} from '../bundle/os-roots.js'
 import {type TeamConfig} from '../config/team-config.js'
 import {wantedVariables} from '../env/clients.js'
-import {findBlock, upsertBlock} from '../env/managed-block.js'
+import {damagedMarkerLine, damagedWarning, findBlock, upsertBlock} from '../env/managed-block.js'
 import {dotenvLines, profileLine, renderEnvSh} from '../env/render.js'
 import {fromLatin1, readShared, toLatin1} from '../env/shared-file.js'
 import {acquireAuthority, type Authority} from '../sources/acquire.js'
 import {detectStore} from '../stores/detect.js'
+import {DevCertsError} from '../system/errors.js'
 import {type HomePaths} from '../system/paths.js'
+import {refuseForeign} from './generated.js'
 import {mergeState, readState, renderState, type State} from './state.js'
 import {type Plan, type Step} from './step.js'
 
@@ -53,12 +56,14 @@ export async function planSetup(input: SetupInput, authorities: Authority[]): Pr
   const notes: string[] = []
   const steps: Step[] = []
   const write = async (path: string, content: string, why: string) => {
+    await refuseForeign(path)
     const current = await readFile(path).catch(() => undefined)
     if (!current?.equals(Buffer.from(content)))
       steps.push({admin: false, content, kind: 'write', mode: 0o644, path, why})
   }
 
   const variables = wantedVariables(paths)
+  await checkInsideProject(config.env.file, config.dir)
   const shared = [await planBlock(config.env.file, dotenvLines(variables), 'the .env block')]
   if (input.profile) {
     shared.push(await planBlock(input.profile, [profileLine(paths.envSh)], 'shell profile line', '\n'))
@@ -123,6 +128,21 @@ export async function planSetup(input: SetupInput, authorities: Authority[]): Pr
   }
 }
 
+/** A committed `.env` symlink must not lead the write out of the project (to /etc/sudoers, say). */
+async function checkInsideProject(path: string, dir: string): Promise<void> {
+  const target = await realpath(path).catch(() => undefined)
+  if (!target) return
+  const inside = relative(await realpath(dir), target)
+  if (inside && !inside.startsWith('..') && !isAbsolute(inside)) return
+  throw new DevCertsError(
+    'ENV_OUTSIDE',
+    `${path} is a link to ${target}, outside the project; it was not written.`,
+    {
+      fix: 'Replace the link with a regular file, or point "env.file" at a file inside the project.',
+    },
+  )
+}
+
 interface BlockPlan {
   created: boolean
   path: string
@@ -138,6 +158,8 @@ async function planBlock(path: string, lines: string[], why: string, eol?: '\n')
     eol,
   )
   const warnings = shadowing(path, current ?? '', lines)
+  const damaged = damagedMarkerLine(current ?? '')
+  if (damaged) warnings.push(damagedWarning(path, damaged))
   const step: Step | undefined =
     next === current
       ? undefined

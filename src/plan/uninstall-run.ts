@@ -12,6 +12,7 @@ export interface UninstallReport {
   manualCommands: string[][]
   status: 'admin-steps-left' | 'dry-run' | 'nothing-to-remove' | 'removed'
   steps: Array<Record<string, unknown>>
+  warnings: string[]
 }
 
 export interface UninstallOptions {
@@ -42,6 +43,7 @@ async function uninstall(paths: HomePaths, options: UninstallOptions): Promise<U
     manualCommands: [],
     status: plan.steps.length === 0 ? 'nothing-to-remove' : 'removed',
     steps: plan.steps.map((step) => stepJson(step)),
+    warnings: plan.warnings,
   }
   const result = await runPlan(plan.steps, {...options, stagedDir: paths.staged})
   if (!result) return {...report, status: plan.steps.length === 0 ? 'nothing-to-remove' : 'dry-run'}

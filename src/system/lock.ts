@@ -1,9 +1,10 @@
 import {hostname} from 'node:os'
 import {constants, readFileSync} from 'node:fs'
-import {mkdir, open, readFile, rename, rm, rmdir} from 'node:fs/promises'
+import {mkdir, open, readFile, rename, rm, rmdir, stat} from 'node:fs/promises'
 import {dirname, join} from 'node:path'
 
 import {DevCertsError} from './errors.js'
+import {fileError} from './files.js'
 import {logger} from './log.js'
 
 const log = logger('lock')
@@ -19,7 +20,7 @@ export async function withLock<T>(
   work: () => Promise<T>,
   timeoutMs = 120_000,
 ): Promise<T> {
-  const created = await mkdir(dir, {recursive: true})
+  const created = await makeDirs(dir)
   const path = join(dir, '.lock')
   const deadline = Date.now() + timeoutMs
   let announced = false
@@ -59,6 +60,36 @@ export async function withLock<T>(
     // A run that failed before writing anything leaves no empty directories behind.
     if (created) await removeEmptyChain(dir, created)
   }
+}
+
+/**
+ * mkdir -p, one level at a time: Node's recursive mkdir spins forever under /proc, and its raw EEXIST for a
+ * path that is a file names neither the variable nor the fix. Returns the top directory it created.
+ */
+async function makeDirs(dir: string): Promise<string | undefined> {
+  const missing: string[] = []
+  let current = dir
+  for (;;) {
+    const info = await stat(current).catch(() => undefined)
+    if (info?.isDirectory()) break
+    if (info) {
+      throw new DevCertsError('HOME_NOT_DIR', `${current} is a file, so ${dir} cannot be created.`, {
+        fix: 'Set DEV_CERTS_HOME to a directory (or a path that does not exist yet).',
+      })
+    }
+
+    missing.unshift(current)
+    if (dirname(current) === current) break
+    current = dirname(current)
+  }
+
+  for (const path of missing) {
+    await mkdir(path).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw fileError('create the directory', path, error)
+    })
+  }
+
+  return missing[0]
 }
 
 async function removeEmptyChain(deepest: string, top: string): Promise<void> {

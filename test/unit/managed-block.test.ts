@@ -1,7 +1,14 @@
 import {readFileSync} from 'node:fs'
 import {describe, expect, it} from 'vitest'
 
-import {BEGIN, END, findBlock, removeBlock, upsertBlock} from '../../src/env/managed-block.js'
+import {
+  BEGIN,
+  damagedMarkerLine,
+  END,
+  findBlock,
+  removeBlock,
+  upsertBlock,
+} from '../../src/env/managed-block.js'
 
 const CASES = new URL('../../../shared/cases/env/', import.meta.url)
 const latin1 = (name: string) => readFileSync(new URL(name, CASES)).toString('latin1')
@@ -60,5 +67,15 @@ describe('managed block fuzz (short run of scripts/fuzz-env-block.mjs)', () => {
   it('a file ending in a lone CR gets its CR back on removal', () => {
     for (const original of ["'\r", 'A=1\r\nB\r', 'x\r\r'])
       expect(removeBlock(upsertBlock(original, ['X=1']))).toBe(original)
+  })
+})
+
+describe('damaged blocks', () => {
+  it('names the line of a marker left without its pair, before or after an intact block', () => {
+    expect(damagedMarkerLine(`A=1\n${BEGIN}\nX=1\n`)).toBe(2)
+    expect(damagedMarkerLine(`A=1\n${END}\n`)).toBe(2)
+    expect(damagedMarkerLine(upsertBlock('A=1\n', ['X=1']))).toBeUndefined()
+    expect(damagedMarkerLine(upsertBlock(`A=1\n${BEGIN}\nOLD=1\n`, ['X=1']))).toBe(2)
+    expect(damagedMarkerLine(`${upsertBlock('A=1\n', ['X=1'])}B=2\n${BEGIN}\n`)).toBe(6)
   })
 })

@@ -1,7 +1,7 @@
 import {Command, Flags} from '@oclif/core'
 
 import {runUninstall, type UninstallReport} from '../../plan/uninstall-run.js'
-import {failWith, printManual} from '../../present.js'
+import {failWith, printManual, printWarnings} from '../../present.js'
 
 export default class CertsUninstall extends Command {
   static override description = `Removes what setup added: the anchors in the OS store, the generated CA files, and the \
@@ -30,6 +30,7 @@ Exit codes: 0 done or nothing to remove; 1 error; 3 admin steps left (printed).`
       progress: (line) => quiet || this.logToStderr(`  ${line}`),
     }).catch((error: unknown) => failWith(this, error))
     if (!quiet) {
+      printWarnings(this, report.warnings)
       const messages = {
         'admin-steps-left': 'Removed what needs no admin rights; the admin steps below are left.',
         'dry-run': `Dry run: ${report.steps.length} step(s) above would run; nothing was changed.`,
