@@ -3,10 +3,13 @@ import {showFingerprint} from '../certs/fingerprint.js'
 import {type Authority} from '../sources/acquire.js'
 import {type RootSet} from './os-roots.js'
 
-/** The team's certificates in trust order: anchors, then the intermediates that came with them. */
+/** The team certificates in trust order (anchors, then the intermediates that came with them), each once. */
 export function teamCertificates(authorities: Authority[]): Array<{authority: string; cert: Certificate}> {
+  const seen = new Set<string>()
   return authorities.flatMap((authority) =>
-    [...authority.anchors, ...authority.intermediates].map((cert) => ({authority: authority.name, cert})),
+    [...authority.anchors, ...authority.intermediates]
+      .filter((cert) => !seen.has(cert.fingerprint) && seen.add(cert.fingerprint))
+      .map((cert) => ({authority: authority.name, cert})),
   )
 }
 

@@ -13,6 +13,7 @@ import {detectStore} from '../stores/detect.js'
 import {DevCertsError} from '../system/errors.js'
 import {type HomePaths} from '../system/paths.js'
 import {refuseForeign} from './generated.js'
+import {otherProjects, recordOf} from './projects.js'
 import {mergeState, readState, renderState, type State} from './state.js'
 import {type Plan, type Step} from './step.js'
 
@@ -71,6 +72,9 @@ export async function planSetup(input: SetupInput, authorities: Authority[]): Pr
   for (const file of shared) warnings.push(...file.warnings)
 
   const state = await readState(paths.state)
+  const others = await otherProjects(state, config.path)
+  // The home's files and the store hold every project's CAs: setting up this one must not drop another's.
+  const everyone = [...authorities, ...others.authorities]
   const stores: string[] = []
   const storeSteps: Step[] = []
   if (input.system) {
@@ -80,7 +84,7 @@ export async function planSetup(input: SetupInput, authorities: Authority[]): Pr
       notes.push(`OS store: ${detection.store.name} (${detection.reason})`)
       storeSteps.push(
         ...(await detection.store.installSteps(
-          teamCertificates(authorities).filter(({cert}) => cert.selfSigned),
+          teamCertificates(everyone).filter(({cert}) => cert.selfSigned),
         )),
       )
     } else {
@@ -89,18 +93,15 @@ export async function planSetup(input: SetupInput, authorities: Authority[]): Pr
   }
 
   const wantedState: Partial<State> = {
+    projects: {...others.live, [config.path]: recordOf(authorities)},
     blocks: shared.map((file) => file.path),
     created: shared.filter((file) => file.created).map((file) => file.path),
     stores,
   }
   // The record goes first, so an interrupted run can still be undone.
   await write(paths.state, renderState(mergeState(state, wantedState)), 'what setup changed, for uninstall')
-  await write(paths.teamCa, renderTeamCa(authorities), 'team CAs only (NODE_EXTRA_CA_CERTS)')
-  await write(
-    paths.bundle,
-    renderBundle(await readOsRoots(input.env), authorities),
-    'public roots + team CAs',
-  )
+  await write(paths.teamCa, renderTeamCa(everyone), 'team CAs only (NODE_EXTRA_CA_CERTS)')
+  await write(paths.bundle, renderBundle(await readOsRoots(input.env), everyone), 'public roots + team CAs')
   await write(paths.envSh, renderEnvSh(variables), 'POSIX shell snippet')
   for (const file of shared) if (file.step) steps.push(file.step)
   steps.push(...storeSteps)

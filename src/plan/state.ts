@@ -9,12 +9,21 @@ export interface State {
   created: string[]
   /** Shared files that hold our marked block (.env files, shell profiles). */
   blocks: string[]
+  /**
+   * The team CAs of every project set up with this home, by config path: the CA files, the bundle and the OS
+   * store hold the union, so setting up one project never drops another's CA.
+   */
+  projects: Record<string, ProjectRecord>
   /** Trust stores we installed anchors into. */
   stores: string[]
   version: 1
 }
 
-export const EMPTY_STATE: State = {blocks: [], created: [], stores: [], version: 1}
+export interface ProjectRecord {
+  authorities: Array<{anchors: string[]; intermediates: string[]; name: string}>
+}
+
+export const EMPTY_STATE: State = {blocks: [], created: [], projects: {}, stores: [], version: 1}
 
 export async function readState(path: string): Promise<State> {
   const bytes = await readIfExists(path)
@@ -24,6 +33,7 @@ export async function readState(path: string): Promise<State> {
     return {
       blocks: parsed.blocks ?? [],
       created: parsed.created ?? [],
+      projects: parsed.projects ?? {},
       stores: parsed.stores ?? [],
       version: 1,
     }
@@ -37,9 +47,14 @@ export function mergeState(a: State, b: Partial<State>): State {
   return {
     blocks: union(a.blocks, b.blocks),
     created: union(a.created, b.created),
+    projects: sortKeys(b.projects ?? a.projects),
     stores: union(a.stores, b.stores),
     version: 1,
   }
+}
+
+function sortKeys<T>(record: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(record).sort(([x], [y]) => x.localeCompare(y)))
 }
 
 export function renderState(state: State): string {

@@ -21,28 +21,25 @@ async function writeConfig(dir: string, config: unknown): Promise<void> {
 }
 
 describe('breaker: shared DEV_CERTS_HOME', () => {
-  it.fails(
-    "a second project set up on the same (default) home does not replace the first project's CA",
-    async () => {
-      const a = await makeProject()
-      const b = await makeProject()
-      const rootB = makeRootCa({commonName: 'Project B Root'})
-      await writeFile(join(b.dir, 'certs', 'root.pem'), rootB.certPem)
-      await writeConfig(b.dir, {
-        authorities: [{fingerprints: [pinOf(rootB.der)], name: 'team', source: 'file:certs/root.pem'}],
-      })
-      const fakeUserHome = join(a.dir, 'user-home') // both projects use the default home under $HOME
-      await mkdir(fakeUserHome)
-      const env = cleanEnv({HOME: fakeUserHome})
-      expect((await dev(['certs', 'setup', '--no-system'], {cwd: a.dir, env})).exitCode).toBe(0)
-      const second = await dev(['certs', 'setup', '--no-system'], {cwd: b.dir, env})
-      expect(second.exitCode, second.stderr).toBe(0)
-      // Project A's .env still points NODE_EXTRA_CA_CERTS at the shared team-ca.pem: it must still hold A's CA
-      // (today it holds B's only, silently, and A's clients fail; re-running setup in A flips it back).
-      const teamCa = await readFile(join(fakeUserHome, '.local/share/dev/certs/team-ca.pem'), 'utf8')
-      expect(teamCa).toContain(a.root.certPem.trim())
-    },
-  )
+  it("a second project set up on the same (default) home does not replace the first project's CA", async () => {
+    const a = await makeProject()
+    const b = await makeProject()
+    const rootB = makeRootCa({commonName: 'Project B Root'})
+    await writeFile(join(b.dir, 'certs', 'root.pem'), rootB.certPem)
+    await writeConfig(b.dir, {
+      authorities: [{fingerprints: [pinOf(rootB.der)], name: 'team', source: 'file:certs/root.pem'}],
+    })
+    const fakeUserHome = join(a.dir, 'user-home') // both projects use the default home under $HOME
+    await mkdir(fakeUserHome)
+    const env = cleanEnv({HOME: fakeUserHome})
+    expect((await dev(['certs', 'setup', '--no-system'], {cwd: a.dir, env})).exitCode).toBe(0)
+    const second = await dev(['certs', 'setup', '--no-system'], {cwd: b.dir, env})
+    expect(second.exitCode, second.stderr).toBe(0)
+    // Project A's .env still points NODE_EXTRA_CA_CERTS at the shared team-ca.pem: it must still hold A's CA
+    // (today it holds B's only, silently, and A's clients fail; re-running setup in A flips it back).
+    const teamCa = await readFile(join(fakeUserHome, '.local/share/dev/certs/team-ca.pem'), 'utf8')
+    expect(teamCa).toContain(a.root.certPem.trim())
+  })
 })
 
 describe('breaker: a cloned repo decides where setup writes', () => {

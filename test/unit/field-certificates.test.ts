@@ -167,7 +167,9 @@ describe('certificates from the field (shared/cases/certs)', () => {
     const error = await refusal('not-a-cert.txt')
     expect(error.code).toBe('INTAKE_NOT_A_CERTIFICATE')
     expect(error.message).toContain(`${CASES}certs/not-a-cert.txt holds no certificate`)
-    expect(error.message).toMatch(/holds no certificate: found \d+ lines? of text with no -----BEGIN CERTIFICATE----- block/)
+    expect(error.message).toMatch(
+      /holds no certificate: found \d+ lines? of text with no -----BEGIN CERTIFICATE----- block/,
+    )
     expect(error.message).not.toContain('Hello')
   })
 
