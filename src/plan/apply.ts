@@ -118,7 +118,7 @@ async function perform(step: Step): Promise<void> {
       })
       return
     case 'run':
-      await run(step.argv, {env: step.admin ? {PATH: ADMIN_PATH} : undefined})
+      await run(step.argv, {env: step.admin ? {PATH: ADMIN_PATH} : undefined, input: step.input})
       return
     case 'write':
       await writeFileAtomic(step.path, step.content, step.mode)

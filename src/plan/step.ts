@@ -13,7 +13,7 @@ type StepBody =
   | {content: Buffer | string; kind: 'write'; mode: number; path: string}
   | {kind: 'remove'; path: string}
   | {kind: 'rmdir'; path: string}
-  | {argv: string[]; kind: 'run'}
+  | {argv: string[]; /** Fed to the command's stdin (PEM for certutil -A). */ input?: string; kind: 'run'}
 
 export interface Plan {
   notes: string[]
@@ -44,10 +44,14 @@ export function describeStep(step: Step): string {
     case 'rmdir':
       return `rmdir${who} ${step.path}  (${step.why})`
     case 'run':
-      return `run${who} ${JSON.stringify(step.argv)}  (${step.why})`
+      return `run${who} ${JSON.stringify(step.argv)}${stdin(step.input)}  (${step.why})`
     case 'write':
       return `write${who} ${step.path}  (${Buffer.byteLength(step.content)} bytes, mode ${step.mode.toString(8)}; ${step.why})`
   }
+}
+
+function stdin(input: string | undefined): string {
+  return input === undefined ? '' : ` <stdin ${Buffer.byteLength(input)} bytes`
 }
 
 /** The plan as --json shows it: stable keys, content summarised by size. */
