@@ -4,11 +4,19 @@ import {dirname, isAbsolute, relative, resolve} from 'node:path'
 import {type Fingerprint, parsePin} from '../certs/fingerprint.js'
 import {ConfigError, suggest} from './config-error.js'
 import {findPosition, type KeyMap, mapKeys, positionOf} from './json-position.js'
-import {type AuthorityConfig, isNetworkSource, type SourceSpec, type TeamConfig} from './team-config.js'
+import {
+  type AuthorityConfig,
+  isNetworkSource,
+  type SourceSpec,
+  STORE_NAMES,
+  type SystemConfig,
+  type TeamConfig,
+} from './team-config.js'
 
-const TOP_KEYS = ['$schema', 'authorities', 'env'] as const
+const TOP_KEYS = ['$schema', 'authorities', 'env', 'system'] as const
 const AUTHORITY_KEYS = ['name', 'source', 'fingerprints', 'hosts'] as const
 const ENV_KEYS = ['file'] as const
+const SYSTEM_KEYS = ['store', 'browsers', 'java'] as const
 const NAME = /^[A-Za-z0-9._-]+$/
 const SOURCE_FIX = 'Sources look like file:certs/ca.pem, tls://gateway:443, https://pki/ca.crt, env:TEAM_CA.'
 
@@ -77,7 +85,32 @@ export function parseTeamConfig(text: string, path: string): TeamConfig {
     }
   }
 
-  return {authorities, dir: ctx.dir, env: {file: envFile}, path}
+  return {authorities, dir: ctx.dir, env: {file: envFile}, path, system: parseSystem(raw.system, ctx)}
+}
+
+function parseSystem(value: unknown, ctx: Context): SystemConfig | undefined {
+  if (value === undefined) return undefined
+  if (!isObject(value)) throw ctx.fail('system', 'expected an object such as {"store": "rhel"}.')
+  checkKeys(value, SYSTEM_KEYS, 'system', ctx)
+  const {browsers, java, store} = value
+  if (store !== undefined && !STORE_NAMES.includes(store as never)) {
+    throw ctx.fail(
+      'system.store',
+      `${JSON.stringify(store)} is not a trust store dev-certs knows.`,
+      `Use one of: ${STORE_NAMES.join(', ')}.`,
+    )
+  }
+
+  for (const [key, flag] of Object.entries({browsers, java})) {
+    if (flag !== undefined && typeof flag !== 'boolean')
+      throw ctx.fail(`system.${key}`, 'expected true or false.')
+  }
+
+  return {
+    browsers: browsers as boolean | undefined,
+    java: java as boolean | undefined,
+    store: store as string,
+  }
 }
 
 /** Reads one source as written on the command line (`dev certs inspect`), relative to `dir`. */

@@ -15,12 +15,23 @@ export interface AuthorityConfig {
   sources: SourceSpec[]
 }
 
+/** Every trust store `system.store` (and `--store`) may name. */
+export const STORE_NAMES = ['alpine', 'arch', 'debian', 'macos', 'nixos', 'rhel', 'suse', 'windows'] as const
+
+/** `system` in the config: which OS store (instead of detection), and the opt-in stores. */
+export interface SystemConfig {
+  browsers?: boolean
+  java?: boolean
+  store?: string
+}
+
 /** The team's `.devcerts.json`, validated, with every path made absolute. */
 export interface TeamConfig {
   authorities: AuthorityConfig[]
   dir: string
   env: {file: string}
   path: string
+  system?: SystemConfig
 }
 
 export function isNetworkSource(source: SourceSpec): boolean {

@@ -21,6 +21,8 @@ export interface SetupRunOptions {
   interactive: boolean
   progress: (line: string) => void
   shellProfile: boolean
+  /** Store flags: --store, --system-wide, --browsers, --java (config `system` fills what is unset). */
+  stores?: {browsers?: boolean; java?: boolean; store?: string; systemWide?: boolean}
   system: boolean
 }
 
@@ -46,9 +48,19 @@ export async function runSetup(options: SetupRunOptions): Promise<SetupReport> {
   const config = await loadTeamConfig({configFile: options.configFile, cwd: options.cwd})
   const paths = certsHome(options.dataDir, env)
   const profile = options.shellProfile ? shellProfile(env) : undefined
+  const flags = options.stores ?? {}
+  const named = flags.store ?? config.system?.store
+  const stores = {
+    browsers: flags.browsers || config.system?.browsers,
+    java: flags.java || config.system?.java,
+    override: named
+      ? {from: flags.store ? '--store' : `system.store in ${config.path}`, name: named}
+      : undefined,
+    systemWide: flags.systemWide,
+  }
   const authorities = await acquireAll(config, env)
   await checkHome(paths, env)
-  const input = {config, env, paths, profile, system: options.system}
+  const input = {config, env, paths, profile, stores, system: options.system}
   if (options.dryRun) return applyAndReport(await planSetup(input, authorities), paths, config, options)
   return withLock(
     paths.home,

@@ -9,13 +9,13 @@ import {damagedMarkerLine, damagedWarning, findBlock, upsertBlock} from '../env/
 import {dotenvLines, profileLine, renderEnvSh} from '../env/render.js'
 import {fromLatin1, readShared, toLatin1} from '../env/shared-file.js'
 import {acquireAuthority, type Authority} from '../sources/acquire.js'
-import {detectStore} from '../stores/detect.js'
 import {DevCertsError} from '../system/errors.js'
 import {type HomePaths} from '../system/paths.js'
 import {refuseForeign} from './generated.js'
 import {otherProjects, recordOf} from './projects.js'
 import {mergeState, readState, renderState, type State} from './state.js'
 import {type Plan, type Step} from './step.js'
+import {planStores, type StoreChoice} from './stores.js'
 
 export interface SetupInput {
   config: TeamConfig
@@ -23,7 +23,9 @@ export interface SetupInput {
   paths: HomePaths
   /** Shell profile to wire env.sh into, or undefined to leave profiles alone. */
   profile?: string
-  /** false with --no-system: leave the OS trust store alone. */
+  /** The store flags (--store, --system-wide, --browsers, --java) and config `system`. */
+  stores?: Omit<StoreChoice, 'system'>
+  /** false with --no-system: leave the OS trust store alone (--browsers and --java still apply). */
   system: boolean
 }
 
@@ -75,22 +77,14 @@ export async function planSetup(input: SetupInput, authorities: Authority[]): Pr
   const others = await otherProjects(state, config.path)
   // The home's files and the store hold every project's CAs: setting up this one must not drop another's.
   const everyone = [...authorities, ...others.authorities]
-  const stores: string[] = []
-  const storeSteps: Step[] = []
-  if (input.system) {
-    const detection = detectStore()
-    if (detection.store) {
-      stores.push(detection.store.id)
-      notes.push(`OS store: ${detection.store.name} (${detection.reason})`)
-      storeSteps.push(
-        ...(await detection.store.installSteps(
-          teamCertificates(everyone).filter(({cert}) => cert.selfSigned),
-        )),
-      )
-    } else {
-      notes.push(`OS store: skipped, ${detection.reason}; env files are still written.`)
-    }
-  }
+  const {stores, ...storePlan} = await planStores(
+    teamCertificates(everyone).filter(({cert}) => cert.selfSigned),
+    {...input.stores, system: input.system},
+    {env: input.env ?? process.env, home: paths.home, platform: process.platform},
+  )
+  const storeSteps = storePlan.steps
+  notes.push(...storePlan.notes)
+  warnings.push(...storePlan.warnings)
 
   const wantedState: Partial<State> = {
     projects: {...others.live, [config.path]: recordOf(authorities)},

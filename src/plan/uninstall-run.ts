@@ -37,7 +37,7 @@ export async function runUninstall(options: UninstallOptions): Promise<Uninstall
 }
 
 async function uninstall(paths: HomePaths, options: UninstallOptions): Promise<UninstallReport> {
-  const plan = await planUninstall(paths, await configuredEnvFile(options.cwd))
+  const plan = await planUninstall(paths, await configuredEnvFile(options.cwd), options.env)
   const report: UninstallReport = {
     exitCode: 0,
     manualCommands: [],

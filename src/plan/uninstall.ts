@@ -3,18 +3,19 @@ import {join} from 'node:path'
 
 import {damagedMarkerLine, damagedWarning, removeBlock} from '../env/managed-block.js'
 import {fromLatin1, readShared} from '../env/shared-file.js'
-import {debianStore} from '../stores/debian.js'
-import {type TrustStore} from '../stores/trust-store.js'
+import {storeById} from '../stores/detect.js'
 import {type HomePaths} from '../system/paths.js'
 import {isGenerated} from './generated.js'
 import {stampsPath} from './noop-stamp.js'
 import {readState} from './state.js'
 import {type Plan, type Step} from './step.js'
 
-const STORES: Record<string, () => TrustStore> = {debian: debianStore}
-
 /** Steps that undo setup: our blocks, our generated files, our anchors. Built from the state record. */
-export async function planUninstall(paths: HomePaths, extraBlocks: string[] = []): Promise<Plan> {
+export async function planUninstall(
+  paths: HomePaths,
+  extraBlocks: string[] = [],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Plan> {
   const state = await readState(paths.state)
   const steps: Step[] = []
   const warnings: string[] = []
@@ -38,9 +39,10 @@ export async function planUninstall(paths: HomePaths, extraBlocks: string[] = []
     }
   }
 
+  const context = {env, home: paths.home, platform: process.platform}
   for (const id of state.stores) {
-    const store = STORES[id]
-    if (store) steps.push(...(await store().removeSteps()))
+    const store = storeById(id, context)
+    if (store) steps.push(...(await store.removeSteps()))
   }
 
   const ours = new Set([
@@ -61,8 +63,10 @@ export async function planUninstall(paths: HomePaths, extraBlocks: string[] = []
     }
   }
 
+  // stores/ holds the records of keychain-like stores; their removeSteps empty and remove it.
   const removable = present.filter((name) => name !== '.lock')
-  if (removable.length > 0 && removable.every((name) => ours.has(`${paths.home}/${name}`))) {
+  const mine = new Set([...ours, `${paths.home}/stores`])
+  if (removable.length > 0 && removable.every((name) => mine.has(`${paths.home}/${name}`))) {
     steps.push({
       admin: false,
       afterAdmin: true,

@@ -1,5 +1,6 @@
 import {Command, Flags} from '@oclif/core'
 
+import {STORE_NAMES} from '../../config/team-config.js'
 import {runSetup, type SetupReport} from '../../plan/setup-run.js'
 import {failWith, printManual, printWarnings} from '../../present.js'
 
@@ -13,17 +14,31 @@ Exit codes: 0 done or nothing to do; 1 error (nothing written); 3 admin steps le
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> --dry-run',
     '<%= config.bin %> <%= command.id %> --no-system --shell-profile',
+    '<%= config.bin %> <%= command.id %> --browsers --java',
+    '<%= config.bin %> <%= command.id %> --store rhel --dry-run',
   ]
   static override flags = {
+    browsers: Flags.boolean({
+      description: 'also trust the CA in Firefox and Chromium NSS databases (certutil)',
+    }),
     config: Flags.string({description: 'path to the team config (default: .devcerts.json searched upward)'}),
     'dry-run': Flags.boolean({description: 'print the exact plan (files, commands) and change nothing'}),
+    java: Flags.boolean({description: "also trust the CA in the JDK's cacerts (keytool)"}),
     'shell-profile': Flags.boolean({
       description: 'add one marked line to ~/.bashrc or ~/.zshrc that sources env.sh',
     }),
+    store: Flags.option({
+      description: 'the OS trust store to use instead of the detected one (default: from /etc/os-release)',
+      options: STORE_NAMES,
+    })(),
     system: Flags.boolean({
       allowNo: true,
       default: true,
       description: 'install into the OS trust store (--no-system skips it)',
+    }),
+    'system-wide': Flags.boolean({
+      description:
+        'macOS: trust for every user (System keychain, admin domain, sudo) instead of the login keychain',
     }),
     yes: Flags.boolean({char: 'y', description: 'do not ask; run admin steps through sudo when possible'}),
   }
@@ -41,6 +56,12 @@ Exit codes: 0 done or nothing to do; 1 error (nothing written); 3 admin steps le
       interactive: !flags.yes && Boolean(process.stdin.isTTY && process.stderr.isTTY),
       progress,
       shellProfile: flags['shell-profile'],
+      stores: {
+        browsers: flags.browsers,
+        java: flags.java,
+        store: flags.store,
+        systemWide: flags['system-wide'],
+      },
       system: flags.system,
     }).catch((error: unknown) => failWith(this, error))
     if (!quiet) {

@@ -7,7 +7,14 @@ import {type Finding, ok, problem, SETUP_FIX, skipped} from '../finding.js'
 export const storeCheck: Check = {
   id: 'store',
   async run(context) {
-    const detection = detectStore()
+    // The store setup would use: the config's system.store, else os-release.
+    const named = await context.config().then(
+      (config) => config.system?.store,
+      () => undefined,
+    )
+    const storeContext = {env: context.options.env, home: context.paths.home, platform: process.platform}
+    const override = named ? {from: 'system.store', name: named} : undefined
+    const detection = await detectStore(storeContext, {override})
     if (!detection.store) return [skipped('store', `OS store not checked: ${detection.reason}`)]
     const {store} = detection
     const [team, state] = await Promise.all([context.team(), context.state()])
