@@ -91,7 +91,8 @@ async function applySteps(steps: Step[], options: ApplyOptions, undo: Array<() =
 
     options.progress(`sudo ${argv.join(' ')}  (${step.why})`)
     const sudo = privilege === 'sudo-n' ? ['sudo', '-n'] : ['sudo']
-    await run([...sudo, 'env', `PATH=${ADMIN_PATH}`, ...argv], {interactive: privilege === 'sudo'})
+    const fix = step.kind === 'run' ? step.fix : undefined
+    await run([...sudo, 'env', `PATH=${ADMIN_PATH}`, ...argv], {fix, interactive: privilege === 'sudo'})
     applied.push(step)
   }
 
@@ -118,7 +119,11 @@ async function perform(step: Step): Promise<void> {
       })
       return
     case 'run':
-      await run(step.argv, {env: step.admin ? {PATH: ADMIN_PATH} : undefined, input: step.input})
+      await run(step.argv, {
+        env: step.admin ? {PATH: ADMIN_PATH} : undefined,
+        fix: step.fix,
+        input: step.input,
+      })
       return
     case 'write':
       await writeFileAtomic(step.path, step.content, step.mode)

@@ -13,7 +13,14 @@ type StepBody =
   | {content: Buffer | string; kind: 'write'; mode: number; path: string}
   | {kind: 'remove'; path: string}
   | {kind: 'rmdir'; path: string}
-  | {argv: string[]; /** Fed to the command's stdin (PEM for certutil -A). */ input?: string; kind: 'run'}
+  | {
+      argv: string[]
+      /** The likely fix, shown with the command's output when it fails. */
+      fix?: string
+      /** Fed to the command's stdin (PEM for certutil -A). */
+      input?: string
+      kind: 'run'
+    }
 
 export interface Plan {
   notes: string[]

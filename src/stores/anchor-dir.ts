@@ -47,12 +47,18 @@ export function anchorDirStore(family: LinuxFamily): TrustStore {
     return new Set(splitPem(text).map((block) => pemFingerprint(block)))
   }
 
-  const refreshStep = async (): Promise<Step> => ({
-    admin: true,
-    argv: await refreshArgv(family),
-    kind: 'run',
-    why: `rebuild ${family.bundle}`,
-  })
+  const refreshStep = async (): Promise<Step> => {
+    const argv = await refreshArgv(family)
+    return {
+      admin: true,
+      argv,
+      fix:
+        `Check that every file in ${family.anchorDir} is a certificate (PEM), then run ` +
+        `\`sudo ${argv.join(' ')}\` by hand to see its whole output.`,
+      kind: 'run',
+      why: `rebuild ${family.bundle}`,
+    }
+  }
 
   return {
     id: family.id,

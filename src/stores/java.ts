@@ -85,6 +85,9 @@ export function javaStore(context: StoreContext, options: {systemStore?: string}
             ...['-importcert', '-cacerts', '-alias', alias, '-noprompt', ...STOREPASS],
             ...['-file', record.path(name)],
           ],
+          fix:
+            '"Keystore was tampered with, or password was incorrect": this JDK\'s cacerts does not use the ' +
+            'default password; import the CA by hand with its password.',
           kind: 'run',
           why: 'JDK cacerts',
         })

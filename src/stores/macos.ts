@@ -70,7 +70,8 @@ export function macosStore(context: StoreContext, options: {systemWide: boolean}
     const present = (await keychainPems([keychain])).some((block) => sha1OfPem(block) === sha1)
     if (present) {
       const argv = [await tool(), 'delete-certificate', '-Z', sha1, keychain]
-      steps.push({admin: systemWide, argv, kind: 'run', why: `certificate in ${keychain}, by SHA-1`})
+      const fix = `Delete the certificate with SHA-1 ${sha1} in Keychain Access by hand.`
+      steps.push({admin: systemWide, argv, fix, kind: 'run', why: `certificate in ${keychain}, by SHA-1`})
     }
 
     return steps
@@ -93,6 +94,9 @@ export function macosStore(context: StoreContext, options: {systemWide: boolean}
             ...domain,
             ...['-r', 'trustRoot', '-p', 'ssl', '-p', 'basic', '-k', keychain, path],
           ],
+          fix:
+            'errSecInternalComponent or "no user interaction was possible" means nobody could answer the ' +
+            'dialog: run setup from Terminal in a desktop session (for a fleet, use an MDM profile).',
           kind: 'run',
           why: systemWide
             ? 'admin trust domain (macOS asks for an admin password)'

@@ -109,6 +109,9 @@ export function nssStore(context: StoreContext): TrustStore {
           steps.push({
             admin: false,
             argv: await certutil(['-A', '-t', 'C,,', '-n', nickname, '-d', `sql:${db}`, '-a']),
+            fix:
+              'SEC_ERROR_BAD_DATABASE or SEC_ERROR_READ_ONLY: close the browser and check that ' +
+              `${db} and its files belong to ${(await setup()).user.name ?? 'you'}, not root.`,
             input: anchor.cert.pem,
             kind: 'run',
             why: `trust for TLS in ${db}`,

@@ -11,6 +11,11 @@ import {anchorNames, type StoreContext, type TrustStore} from './trust-store.js'
 
 const log = logger('store:windows')
 
+const DIALOG_FIX =
+  'ERROR_CANCELLED (0x800704c7): the security warning was answered No or could not be shown; run setup ' +
+  'again from the desktop and answer Yes. ERROR_ACCESS_DENIED (0x80070005): LocalMachine needs an ' +
+  'elevated prompt ("Run as administrator").'
+
 /** The mandatory-label SIDs of an elevated token (High) and of SYSTEM. */
 const ELEVATED_LABELS = ['S-1-16-12288', 'S-1-16-16384']
 
@@ -55,6 +60,7 @@ export function windowsScope(
   const deleteStep = async (thumbprint: string): Promise<Step> => ({
     admin: false,
     argv: [await tool(), ...user, '-delstore', 'Root', thumbprint],
+    fix: DIALOG_FIX,
     kind: 'run',
     why: `${why}, by thumbprint`,
   })
@@ -71,6 +77,7 @@ export function windowsScope(
         steps.push(record.writeStep(name, anchor.cert.pem), {
           admin: false,
           argv: [await tool(), ...user, '-addstore', ...force, 'Root', record.path(name)],
+          fix: DIALOG_FIX,
           kind: 'run',
           why,
         })
