@@ -4,6 +4,11 @@
 set -eu
 root="$1"
 mount --make-rprivate /
+# Overlays first (the binds below land on top of them): the real tree below, writes into a temp upper dir.
+while read -r dir name; do
+  mount -t overlay overlay -o "lowerdir=$dir,upperdir=$root/ovl/$name/upper,workdir=$root/ovl/$name/work" "$dir"
+  test -f "$dir/.dev-certs-sandbox"
+done < "$root/overlays"
 mount --bind "$root/etc-ssl" /etc/ssl
 mount --bind "$root/local-ca" /usr/local/share/ca-certificates
 mount --bind "$root/ca-certificates.conf" /etc/ca-certificates.conf

@@ -1,7 +1,9 @@
 import {execa, type ResultPromise} from 'execa'
+import {execFile} from 'node:child_process'
 import {cp, mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
-import {join} from 'node:path'
+import {dirname, join, relative} from 'node:path'
+import {promisify} from 'node:util'
 import {fileURLToPath} from 'node:url'
 
 const INIT = fileURLToPath(new URL('sandbox-init.sh', import.meta.url))
@@ -34,8 +36,41 @@ export async function sandboxUnavailable(): Promise<string | undefined> {
   return undefined
 }
 
-export async function startSandbox(): Promise<Sandbox> {
+export interface SandboxOptions {
+  /**
+   * Directories to overlay (e.g. /etc, /usr/sbin): the namespace sees the real content, and every write
+   * lands in a temp upper directory. That is how a path the machine lacks (/etc/pki) exists in the sandbox
+   * only, and how a fake refresh tool shadows a real one.
+   */
+  overlays?: string[]
+  /** Files placed in the overlays before they are mounted; `null` hides a real file (an overlay whiteout). */
+  seed?: Record<string, null | {content: Buffer | string; mode?: number}>
+}
+
+/** Where the overlay of `dir` keeps its writes, on the host: read results there. */
+export function upperDir(sandbox: Sandbox, dir: string): string {
+  return join(sandbox.root, 'ovl', slug(dir), 'upper')
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const root = await mkdtemp(join(tmpdir(), 'dev-certs-sandbox-'))
+  const overlays = options.overlays ?? []
+  for (const dir of overlays) {
+    await mkdir(join(root, 'ovl', slug(dir), 'work'), {recursive: true})
+    await mkdir(join(root, 'ovl', slug(dir), 'upper'))
+    await writeFile(join(root, 'ovl', slug(dir), 'upper', '.dev-certs-sandbox'), '')
+  }
+
+  for (const [path, file] of Object.entries(options.seed ?? {})) {
+    const dir = overlays.find((d) => path.startsWith(`${d}/`))
+    if (!dir) throw new Error(`seed ${path} is under no overlay (${overlays.join(', ')})`)
+    const target = join(root, 'ovl', slug(dir), 'upper', relative(dir, path))
+    await mkdir(dirname(target), {recursive: true})
+    if (file === null) await promisify(execFile)('mknod', [target, 'c', '0', '0'])
+    else await writeFile(target, file.content, {mode: file.mode ?? 0o644})
+  }
+
+  await writeFile(join(root, 'overlays'), overlays.map((dir) => `${dir} ${slug(dir)}\n`).join(''))
   await cp('/etc/ssl', join(root, 'etc-ssl'), {
     preserveTimestamps: true,
     recursive: true,
@@ -77,4 +112,8 @@ export async function startSandbox(): Promise<Sandbox> {
       await rm(root, {force: true, recursive: true})
     },
   }
+}
+
+function slug(dir: string): string {
+  return dir.replaceAll('/', '_')
 }
