@@ -43,6 +43,11 @@ export interface SandboxOptions {
    * only, and how a fake refresh tool shadows a real one.
    */
   overlays?: string[]
+  /**
+   * Names of files in the sandbox's (otherwise empty) /etc/ca-certificates/update.d, e.g. jks-keystore.
+   * They are empty and not executable, so run-parts never runs them.
+   */
+  hooks?: string[]
   /** Files placed in the overlays before they are mounted; `null` hides a real file (an overlay whiteout). */
   seed?: Record<string, null | {content: Buffer | string; mode?: number}>
 }
@@ -82,6 +87,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   })
   await cp('/etc/ca-certificates.conf', join(root, 'ca-certificates.conf'))
   await mkdir(join(root, 'update.d'))
+  for (const hook of options.hooks ?? []) await writeFile(join(root, 'update.d', hook), '', {mode: 0o644})
   await writeFile(join(root, 'etc-ssl', '.dev-certs-sandbox'), '')
   await writeFile(join(root, 'local-ca', '.dev-certs-sandbox'), '')
   const holder: ResultPromise = execa('unshare', ['-m', '--propagation', 'private', 'sh', INIT, root], {
