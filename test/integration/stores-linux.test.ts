@@ -186,7 +186,9 @@ describe.skipIf(skip)(`every Linux family, in a sandboxed store${skip ? ` (skipp
     it('the second run is a no-op: no admin command, nothing to do', async () => {
       const result = await runDev(['certs', 'setup'])
       expect(result.exitCode, result.stderr).toBe(0)
-      expect(result.stdout.trim(), result.stderr).toBe('Nothing to do: edge-gateway, team-root already set up.')
+      expect(result.stdout.trim(), result.stderr).toBe(
+        'Nothing to do: edge-gateway, team-root already set up.',
+      )
       expect(await calls()).toHaveLength(1)
     })
 
