@@ -33,7 +33,9 @@ describe.skipIf(skip)(`choosing the store${skip ? ` (skipped: ${skip})` : ''}`, 
     dir = await mkdtemp(join(tmpdir(), 'dev-certs-detect-'))
     for (const [id, text] of Object.entries(OS)) await writeFile(join(dir, `${id}.os-release`), text)
     await writeFile(join(dir, 'base.pem'), '')
-    project = await makePinnedProject(join(dir, 'project'), {'team-root': makeRootCa({commonName: 'Team Root'})})
+    project = await makePinnedProject(join(dir, 'project'), {
+      'team-root': makeRootCa({commonName: 'Team Root'}),
+    })
   })
 
   afterAll(async () => {

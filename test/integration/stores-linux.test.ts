@@ -133,7 +133,10 @@ describe.skipIf(skip)(`every Linux family, in a sandboxed store${skip ? ` (skipp
       work = await mkdtemp(join(dir, `${family.id}-`))
       await copyFile(join(dir, 'base.pem'), join(work, 'base.pem'))
       await writeFile(join(work, 'os-release'), family.osRelease)
-      project = await makePinnedProject(join(work, 'project'), {'edge-gateway': edgeRoot, 'team-root': teamRoot})
+      project = await makePinnedProject(join(work, 'project'), {
+        'edge-gateway': edgeRoot,
+        'team-root': teamRoot,
+      })
       home = join(work, 'home')
       const seed = family.seed(work) ?? {}
       if (family.id === 'arch') {

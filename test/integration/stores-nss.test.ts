@@ -149,7 +149,9 @@ describe.skipIf(skipNs)(`NSS as SUDO_USER, in a namespace${skipNs ? ` (skipped: 
     dir = await mkdtemp(join(tmpdir(), 'dev-certs-nss-sudo-'))
     // mkdtemp makes it 0700: the user's home inside must be reachable by the user.
     await chmod(dir, 0o755)
-    project = await makePinnedProject(join(dir, 'project'), {'team-root': makeRootCa({commonName: 'Team Root CA'})})
+    project = await makePinnedProject(join(dir, 'project'), {
+      'team-root': makeRootCa({commonName: 'Team Root CA'}),
+    })
     home = join(dir, 'devtester')
     await makeNssDb(join(home, '.pki/nssdb'))
     await makeNssDb(join(home, '.mozilla/firefox/x1.default'))
