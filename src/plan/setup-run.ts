@@ -119,6 +119,9 @@ async function applyAndReport(
     return {...report, exitCode: 3, manualCommands: result.manual, status: 'admin-steps-left'}
   }
 
+  // The stamp's key knows no store flags, so a run with them must not answer for a run without them.
+  const flags = options.stores ?? {}
+  if (!plan.inputs || flags.store || flags.browsers || flags.java || flags.systemWide) return report
   const stamp = await recordStamp(key, {...plan.inputs, expires, summary: names})
   await writeFileAtomic(stamp.path, stamp.content)
   return report

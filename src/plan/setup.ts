@@ -31,8 +31,11 @@ export interface SetupInput {
 
 export interface SetupPlan extends Plan {
   authorities: Authority[]
-  /** Everything this plan depends on, for the no-op stamp: files read or written, variables read. */
-  inputs: {env: string[]; files: string[]}
+  /**
+   * Everything this plan depends on, for the no-op stamp: files read or written, variables read. Undefined
+   * when a store keeps its state outside files (keychain, NSS, keytool): then no stamp is recorded.
+   */
+  inputs?: {env: string[]; files: string[]}
   profile?: string
   store?: string
   system: boolean
@@ -108,12 +111,13 @@ export async function planSetup(input: SetupInput, authorities: Authority[]): Pr
       ...[paths.state, paths.teamCa, paths.bundle, paths.envSh],
       ...shared.map((file) => file.path),
       ...(input.env?.DEV_CERTS_OS_BUNDLE ? [input.env.DEV_CERTS_OS_BUNDLE] : OS_BUNDLE_PATHS),
-      ...(input.system ? ['/etc/os-release'] : []),
+      ...(input.system ? [input.env?.DEV_CERTS_OS_RELEASE || '/etc/os-release'] : []),
+      ...(storePlan.files ?? []),
     ],
   }
   return {
     authorities,
-    inputs,
+    inputs: storePlan.files ? inputs : undefined,
     notes,
     profile: input.profile,
     steps,

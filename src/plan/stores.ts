@@ -19,6 +19,8 @@ export interface StoreChoice {
 }
 
 export interface StoresPlan {
+  /** Files whose bytes decide these stores' steps; undefined when a store keeps its state in a tool. */
+  files: string[] | undefined
   notes: string[]
   steps: Step[]
   /** Ids of the stores we may have written, for the state record. */
@@ -31,7 +33,7 @@ export async function planStores(
   choice: StoreChoice,
   context: StoreContext,
 ): Promise<StoresPlan> {
-  const plan: StoresPlan = {notes: [], steps: [], stores: [], warnings: []}
+  const plan: StoresPlan = {files: [], notes: [], steps: [], stores: [], warnings: []}
   let systemId: string | undefined
   if (choice.system) {
     const detection = await detectStore(context, {override: choice.override, systemWide: choice.systemWide})
@@ -61,6 +63,7 @@ async function include(store: TrustStore, anchors: WantedAnchor[], plan: StoresP
 
   plan.notes.push(...readiness.notes)
   plan.stores.push(store.id)
+  plan.files = store.watchedFiles && plan.files ? [...plan.files, ...store.watchedFiles(anchors)] : undefined
   plan.steps.push(...(await store.installSteps(anchors)))
   return true
 }

@@ -110,6 +110,11 @@ export function anchorDirStore(family: LinuxFamily): TrustStore {
         ready: false,
       }
     },
+    watchedFiles(anchors) {
+      const names = [...anchorNames(anchors).values()]
+      const files = names.map((name) => join(family.anchorDir, `${family.prefix}${name}${family.extension}`))
+      return [family.bundle, ...files]
+    },
     async removeSteps() {
       const present = await listAnchors()
       if (present.length === 0) return []

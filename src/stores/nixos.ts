@@ -45,5 +45,8 @@ export function nixosStore(): TrustStore {
     async removeSteps() {
       return []
     },
+    watchedFiles() {
+      return [BUNDLE]
+    },
   }
 }

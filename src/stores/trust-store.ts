@@ -41,6 +41,11 @@ export interface TrustStore {
   name: string
   precheck(anchors: WantedAnchor[]): Promise<Readiness>
   removeSteps(): Promise<Step[]>
+  /**
+   * The files whose bytes decide this store's plan, for the no-op stamp. Absent for stores whose state lives
+   * in a tool (a keychain, certutil, keytool): the fast path cannot vouch for those, so it steps aside.
+   */
+  watchedFiles?(anchors: WantedAnchor[]): string[]
 }
 
 export const READY: Readiness = {notes: [], ready: true}

@@ -106,6 +106,25 @@ describe.skipIf(noCertutil)(`NSS browser databases${noCertutil ? ` (skipped: ${n
     expect(again.stdout).toContain('Nothing to remove')
   })
 
+  it('with system.browsers in the config, a profile created later gets the CA on the next run', async () => {
+    const later = join(dir, 'later-home')
+    const configured = await makePinnedProject(
+      join(dir, 'configured'),
+      {'team-root': root},
+      {system: {browsers: true}},
+    )
+    await makeNssDb(join(later, '.pki/nssdb'))
+    const env = cleanEnv({DEV_CERTS_HOME: join(dir, 'later-state'), HOME: later})
+    expect((await dev(['certs', 'setup', '--no-system'], {cwd: configured, env})).exitCode).toBe(0)
+    // A stamp of "nothing changed" cannot see a new profile: this run must still look at the databases.
+    const profile = await makeNssDb(join(later, '.mozilla/firefox/new1.default-release'))
+    const result = await dev(['certs', 'setup', '--no-system'], {cwd: configured, env})
+    expect(result.exitCode, result.stderr).toBe(0)
+    expect((await nssEntries(profile)).get('dev-certs-team-root')).toBe('C,,')
+    expect((await dev(['certs', 'uninstall'], {cwd: configured, env})).exitCode).toBe(0)
+    expect((await nssEntries(profile)).has('dev-certs-team-root')).toBe(false)
+  })
+
   it('no NSS database yet is a warning of its own, and setup still succeeds', async () => {
     const empty = join(dir, 'fresh-home')
     await mkdir(empty)
