@@ -262,7 +262,7 @@ describe('Windows Root store, through a fake `certutil`', () => {
     expect(left).toEqual([sha1Of(lookalike.der)])
   })
 
-  it("a cancelled dialog shows the command, certutil's message and the fix", async () => {
+  it("a cancelled dialog shows the command, certutil's message and the fix, and leaves nothing", async () => {
     const result = await run(['setup'], {FAKE_DIALOG: 'cancel'})
     expect(result.exitCode).toBe(1)
     expect(result.stderr).toContain('-user -addstore Root')
@@ -270,6 +270,9 @@ describe('Windows Root store, through a fake `certutil`', () => {
     expect(result.stderr).toContain('0x800704c7 (WIN32: 1223 ERROR_CANCELLED)')
     expect(result.stderr).toContain('The operation was canceled by the user.')
     expect(result.stderr).toContain('Fix: ERROR_CANCELLED')
-    expect(await readFile(join(home, 'stores', 'windows-user', 'team-root.pem'), 'utf8')).toContain('BEGIN')
+    // The failed run is rolled back: no record of an anchor that was never added, nothing in the store.
+    await expect(readFile(join(home, 'stores', 'windows-user', 'team-root.pem'))).rejects.toThrow()
+    const user = ((await tools.state()) as {user: Array<{sha1: string}>}).user.map((c) => c.sha1)
+    expect(user).not.toContain(thumbprint)
   })
 })
