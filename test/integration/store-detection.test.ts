@@ -1,4 +1,4 @@
-import {mkdtemp, readFile, rm, stat, writeFile} from 'node:fs/promises'
+import {chmod, chown, mkdtemp, readFile, rm, stat, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
@@ -10,6 +10,7 @@ import {makePinnedProject} from '../helpers/pinned-project.js'
 import {type Sandbox, sandboxUnavailable, startSandbox} from '../helpers/sandbox.js'
 
 const skip = await sandboxUnavailable()
+const NOBODY = 65_534
 
 const OS = {
   debian: 'ID=debian\nPRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\n',
@@ -31,6 +32,8 @@ describe.skipIf(skip)(`choosing the store${skip ? ` (skipped: ${skip})` : ''}`, 
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'dev-certs-detect-'))
+    // mkdtemp makes it 0700; the exit-3 case runs as nobody and must reach its project inside.
+    await chmod(dir, 0o755)
     for (const [id, text] of Object.entries(OS)) await writeFile(join(dir, `${id}.os-release`), text)
     await writeFile(join(dir, 'base.pem'), '')
     project = await makePinnedProject(join(dir, 'project'), {
@@ -51,7 +54,10 @@ describe.skipIf(skip)(`choosing the store${skip ? ` (skipped: ${skip})` : ''}`, 
   describe('on a machine with /etc/pki and update-ca-trust present', () => {
     let sandbox: Sandbox
     beforeAll(async () => {
-      const tool = {anchorDir: '/etc/pki/ca-trust/source/anchors', bundle: '/etc/pki/x.pem'}
+      const tool = {
+        anchorDir: '/etc/pki/ca-trust/source/anchors',
+        bundle: '/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem',
+      }
       sandbox = await startSandbox({
         overlays: ['/etc', '/usr/sbin'],
         seed: {
@@ -86,6 +92,38 @@ describe.skipIf(skip)(`choosing the store${skip ? ` (skipped: ${skip})` : ''}`, 
         'write [admin] /etc/pki/ca-trust/source/anchors/dev-certs-team-root.pem',
       )
       expect(result.stderr).toContain('run [admin] ["/usr/sbin/update-ca-trust","extract"]')
+    })
+
+    it('RHEL without root, sudo or a terminal: the exact admin commands, exit 3, and they work', async () => {
+      const other = join(dir, 'as-nobody')
+      await makePinnedProject(other, {'team-root': makeRootCa({commonName: 'Nobody Root'})})
+      for (const path of [other, join(other, 'certs')]) await chown(path, NOBODY, NOBODY)
+      const asNobody = ['setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', '--']
+      const env = cleanEnv({
+        DEV_CERTS_HOME: join(other, 'home'),
+        DEV_CERTS_OS_RELEASE: join(dir, 'debian.os-release'),
+        HOME: other,
+      })
+      const setup = () =>
+        sandbox.run([...asNobody, process.execPath, BIN, 'certs', 'setup', '--store', 'rhel'], {
+          cwd: other,
+          env,
+        })
+      const result = await setup()
+      expect(result.exitCode, result.stderr).toBe(3)
+      const staged = join(other, 'home', 'staged', 'dev-certs-team-root.pem')
+      const anchor = '/etc/pki/ca-trust/source/anchors/dev-certs-team-root.pem'
+      expect(result.stdout).toContain(`sudo install -D -m 0644 ${staged} ${anchor}`)
+      expect(result.stdout).toContain('sudo /usr/sbin/update-ca-trust extract')
+      const commands = result.stdout
+        .split('\n')
+        .filter((line) => line.trim().startsWith('sudo '))
+        .map((line) => line.trim().split(' ').slice(1))
+      expect(commands).toHaveLength(2)
+      for (const argv of commands) expect((await sandbox.run(argv)).exitCode).toBe(0)
+      const again = await setup()
+      expect(again.exitCode, again.stderr).toBe(0)
+      expect(again.stdout).toContain('Nothing to do')
     })
 
     it('config system.store overrides the detection too', async () => {
