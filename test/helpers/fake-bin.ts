@@ -37,7 +37,14 @@ export async function fakeTools(dir: string, names: string[]): Promise<FakeTools
     },
     env(extra = {}) {
       const base = cleanEnv()
-      return cleanEnv({FAKE_STATE: stateDir, PATH: `${bin}:${base.PATH}`, ...extra})
+      // A safety net: were --store ever ignored, detection finds no os-release and writes no Linux store.
+      const noRelease = join(dir, 'no-os-release')
+      return cleanEnv({
+        DEV_CERTS_OS_RELEASE: noRelease,
+        FAKE_STATE: stateDir,
+        PATH: `${bin}:${base.PATH}`,
+        ...extra,
+      })
     },
     async reset() {
       await rm(join(stateDir, 'calls.jsonl'), {force: true})

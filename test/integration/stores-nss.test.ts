@@ -14,6 +14,9 @@ const certutil = await execa('certutil', ['-H'], {reject: false})
 const noCertutil =
   certutil.failed && certutil.exitCode === undefined ? 'certutil is not installed (libnss3-tools)' : ''
 
+/** --no-system keeps the OS store out; this keeps it out even if that flag broke (no family detected). */
+const NO_RELEASE = '/nonexistent/dev-certs-test-os-release'
+
 /** Every place a browser keeps an NSS database, under a temp HOME. */
 const PROFILES = [
   '.mozilla/firefox/abc123.default-release',
@@ -36,7 +39,10 @@ describe.skipIf(noCertutil)(`NSS browser databases${noCertutil ? ` (skipped: ${n
   let stranger: Issued
   const dbs = () => PROFILES.map((profile) => join(user, profile))
   const run = (args: string[], home = user) =>
-    dev(['certs', ...args], {cwd: project, env: cleanEnv({DEV_CERTS_HOME: join(dir, 'state'), HOME: home})})
+    dev(['certs', ...args], {
+      cwd: project,
+      env: cleanEnv({DEV_CERTS_HOME: join(dir, 'state'), DEV_CERTS_OS_RELEASE: NO_RELEASE, HOME: home}),
+    })
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'dev-certs-nss-'))
@@ -114,7 +120,11 @@ describe.skipIf(noCertutil)(`NSS browser databases${noCertutil ? ` (skipped: ${n
       {system: {browsers: true}},
     )
     await makeNssDb(join(later, '.pki/nssdb'))
-    const env = cleanEnv({DEV_CERTS_HOME: join(dir, 'later-state'), HOME: later})
+    const env = cleanEnv({
+      DEV_CERTS_HOME: join(dir, 'later-state'),
+      DEV_CERTS_OS_RELEASE: NO_RELEASE,
+      HOME: later,
+    })
     expect((await dev(['certs', 'setup', '--no-system'], {cwd: configured, env})).exitCode).toBe(0)
     // A stamp of "nothing changed" cannot see a new profile: this run must still look at the databases.
     const profile = await makeNssDb(join(later, '.mozilla/firefox/new1.default-release'))
