@@ -1,4 +1,4 @@
-import {chmod, readFile, readlink, stat, symlink, writeFile} from 'node:fs/promises'
+import {chmod, mkdir, readFile, readlink, stat, symlink, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
 
@@ -68,5 +68,15 @@ describe('lifecycle', () => {
     const onlyNew = await readFile(join(home, 'team-ca.pem'), 'utf8')
     expect(onlyNew).not.toContain('Old Team Root')
     expect(onlyNew).toContain('New Team Root')
+  })
+
+  it('uninstall after an exit-3 setup whose admin commands were never run removes the staged files too', async () => {
+    const {dir, home} = await makeProject()
+    expect((await setup(dir, home)).exitCode).toBe(0)
+    await mkdir(join(home, 'staged'))
+    await writeFile(join(home, 'staged', 'team.crt'), '# dev-certs staged anchor\n')
+    const uninstall = await dev(['certs', 'uninstall'], {cwd: dir, env: cleanEnv({DEV_CERTS_HOME: home})})
+    expect(uninstall.exitCode, uninstall.stderr).toBe(0)
+    await expect(stat(home)).rejects.toThrow()
   })
 })
