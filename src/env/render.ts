@@ -1,8 +1,11 @@
 import {readFileSync} from 'node:fs'
 
-import {dotenvQuote, shQuote} from './quote.js'
+import {dotenvQuote, fishQuote, pwshQuote, shQuote} from './quote.js'
 
 const TEMPLATES = new URL('../../templates/', import.meta.url)
+
+export type Shell = 'dotenv' | 'fish' | 'pwsh' | 'sh'
+export const SHELLS: readonly Shell[] = ['sh', 'fish', 'pwsh', 'dotenv']
 
 /** Fills `{{name}}` slots in a file from templates/. Unknown slots are an error in our own templates. */
 export function renderTemplate(name: string, values: Record<string, string>): string {
@@ -13,16 +16,57 @@ export function renderTemplate(name: string, values: Record<string, string>): st
   })
 }
 
+/** One line per variable in the syntax of `shell`, each value quoted so that any path reads back as itself. */
+export function envLines(shell: Shell, variables: Array<[string, string]>): string[] {
+  return variables.map(([name, value]) => {
+    switch (shell) {
+      case 'dotenv':
+        return `${name}=${dotenvQuote(value)}`
+      case 'fish':
+        return `set -gx ${name} ${fishQuote(value)}`
+      case 'pwsh':
+        return `$env:${name} = ${pwshQuote(value)}`
+      case 'sh':
+        return `export ${name}=${shQuote(value)}`
+    }
+  })
+}
+
 export function dotenvLines(variables: Array<[string, string]>): string[] {
-  return variables.map(([name, value]) => `${name}=${dotenvQuote(value)}`)
+  return envLines('dotenv', variables)
+}
+
+/** The snippet files setup writes next to the bundles, by shell: env.sh, env.fish, env.ps1. */
+export const SNIPPET_TEMPLATES: Record<Exclude<Shell, 'dotenv'>, string> = {
+  fish: 'env.fish',
+  pwsh: 'env.ps1',
+  sh: 'env.sh',
+}
+
+export function renderSnippet(shell: Exclude<Shell, 'dotenv'>, variables: Array<[string, string]>): string {
+  return renderTemplate(SNIPPET_TEMPLATES[shell], {exports: envLines(shell, variables).join('\n')})
 }
 
 export function renderEnvSh(variables: Array<[string, string]>): string {
-  const exports = variables.map(([name, value]) => `export ${name}=${shQuote(value)}`).join('\n')
-  return renderTemplate('env.sh', {exports})
+  return renderSnippet('sh', variables)
 }
 
-/** The one line a shell profile gets: source env.sh when it exists, so a later uninstall cannot break the shell. */
-export function profileLine(envSh: string): string {
-  return `[ -f ${shQuote(envSh)} ] && . ${shQuote(envSh)}`
+/**
+ * The one line a shell profile gets: it loads the snippet only when it exists, so that a later uninstall (or a
+ * deleted data dir) can never break the shell.
+ */
+export function profileLine(snippet: string, shell: Exclude<Shell, 'dotenv'> = 'sh'): string {
+  switch (shell) {
+    case 'fish':
+      return `test -f ${fishQuote(snippet)}; and source ${fishQuote(snippet)}`
+    case 'pwsh':
+      return `if (Test-Path -LiteralPath ${pwshQuote(snippet)}) { . ${pwshQuote(snippet)} }`
+    case 'sh':
+      return `[ -f ${shQuote(snippet)} ] && . ${shQuote(snippet)}`
+  }
+}
+
+/** The opt-in direnv line: direnv sources env.sh (bash syntax) and exports what it sets. */
+export function envrcLine(envSh: string): string {
+  return `source_env_if_exists ${shQuote(envSh)}`
 }

@@ -6,6 +6,8 @@ import {DevCertsError} from './errors.js'
 /** Where our generated files live. Fixed names, so env files that point here never change. */
 export interface HomePaths {
   bundle: string
+  envFish: string
+  envPs1: string
   envSh: string
   home: string
   /** Content for admin steps a user runs by hand (`sudo install … staged/x.crt /usr/local/…`). */
@@ -28,6 +30,8 @@ export function certsHome(dataDir: string, env: NodeJS.ProcessEnv = process.env)
 
   return {
     bundle: join(home, 'bundle.pem'),
+    envFish: join(home, 'env.fish'),
+    envPs1: join(home, 'env.ps1'),
     envSh: join(home, 'env.sh'),
     home,
     staged: join(home, 'staged'),
