@@ -11,9 +11,11 @@ import {
   STORE_NAMES,
   type SystemConfig,
   type TeamConfig,
+  TOOL_IDS,
+  type ToolId,
 } from './team-config.js'
 
-const TOP_KEYS = ['$schema', 'authorities', 'env', 'system'] as const
+const TOP_KEYS = ['$schema', 'authorities', 'configure', 'env', 'system'] as const
 const AUTHORITY_KEYS = ['name', 'source', 'fingerprints', 'hosts'] as const
 const ENV_KEYS = ['file'] as const
 const SYSTEM_KEYS = ['store', 'browsers', 'java'] as const
@@ -85,7 +87,9 @@ export function parseTeamConfig(text: string, path: string): TeamConfig {
     }
   }
 
-  return {authorities, dir: ctx.dir, env: {file: envFile}, path, system: parseSystem(raw.system, ctx)}
+  const configure = raw.configure === undefined ? undefined : parseTools(raw.configure, ctx)
+  const system = parseSystem(raw.system, ctx)
+  return {authorities, configure, dir: ctx.dir, env: {file: envFile}, path, system}
 }
 
 function parseSystem(value: unknown, ctx: Context): SystemConfig | undefined {
@@ -111,6 +115,18 @@ function parseSystem(value: unknown, ctx: Context): SystemConfig | undefined {
     java: java as boolean | undefined,
     store: store as string,
   }
+}
+
+function parseTools(value: unknown, ctx: Context): ToolId[] {
+  const list = Array.isArray(value) ? value : [value]
+  return list.map((item, i) => {
+    if (TOOL_IDS.includes(item as ToolId)) return item as ToolId
+    throw ctx.fail(
+      `configure[${i}]`,
+      `${JSON.stringify(item)} is not a tool dev-certs configures.`,
+      `Use any of: ${TOOL_IDS.join(', ')}.`,
+    )
+  })
 }
 
 /** Reads one source as written on the command line (`dev certs inspect`), relative to `dir`. */

@@ -25,9 +25,14 @@ export interface SystemConfig {
   store?: string
 }
 
+/** Tools whose own config `--configure` (or the "configure" key) points at our files. */
+export const TOOL_IDS = ['npm', 'pip', 'git', 'yarn', 'conda', 'aws', 'gcloud'] as const
+export type ToolId = (typeof TOOL_IDS)[number]
+
 /** The team's `.devcerts.json`, validated, with every path made absolute. */
 export interface TeamConfig {
   authorities: AuthorityConfig[]
+  configure?: ToolId[]
   dir: string
   env: {file: string}
   path: string

@@ -119,8 +119,10 @@ async function perform(step: Step): Promise<void> {
       })
       return
     case 'run':
+      // A step with its own env gets exactly that env (a tool's CLI run without our override variables).
       await run(step.argv, {
-        env: step.admin ? {PATH: ADMIN_PATH} : undefined,
+        env: step.admin ? {PATH: ADMIN_PATH} : step.env,
+        extendEnv: step.admin || !step.env,
         fix: step.fix,
         input: step.input,
       })

@@ -1,10 +1,13 @@
 import {readIfExists} from '../system/files.js'
+import {type ConfiguredSetting} from './configure.js'
 
 /**
  * What setup changed, so uninstall can undo it even after the config is changed or deleted.
  * Kept in DEV_CERTS_HOME/state.json.
  */
 export interface State {
+  /** Tool settings `--configure` changed, with the value each replaced. */
+  configured: ConfiguredSetting[]
   /** Shared files that did not exist before we created them (removed again when left empty). */
   created: string[]
   /** Shared files that hold our marked block (.env files, shell profiles). */
@@ -23,7 +26,14 @@ export interface ProjectRecord {
   authorities: Array<{anchors: string[]; intermediates: string[]; name: string}>
 }
 
-export const EMPTY_STATE: State = {blocks: [], created: [], projects: {}, stores: [], version: 1}
+export const EMPTY_STATE: State = {
+  blocks: [],
+  configured: [],
+  created: [],
+  projects: {},
+  stores: [],
+  version: 1,
+}
 
 export async function readState(path: string): Promise<State> {
   const bytes = await readIfExists(path)
@@ -32,6 +42,7 @@ export async function readState(path: string): Promise<State> {
     const parsed = JSON.parse(bytes.toString('utf8')) as Partial<State>
     return {
       blocks: parsed.blocks ?? [],
+      configured: parsed.configured ?? [],
       created: parsed.created ?? [],
       projects: parsed.projects ?? {},
       stores: parsed.stores ?? [],
@@ -46,6 +57,11 @@ export function mergeState(a: State, b: Partial<State>): State {
   const union = (x: string[], y: string[] = []) => [...new Set([...x, ...y])].sort()
   return {
     blocks: union(a.blocks, b.blocks),
+    // A setting recorded earlier keeps its first record: that one holds what was there before any setup.
+    configured: [
+      ...a.configured,
+      ...(b.configured ?? []).filter((x) => !a.configured.some((y) => y.tool === x.tool && y.key === x.key)),
+    ],
     created: union(a.created, b.created),
     projects: sortKeys(b.projects ?? a.projects),
     stores: union(a.stores, b.stores),

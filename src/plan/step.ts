@@ -15,6 +15,8 @@ type StepBody =
   | {kind: 'rmdir'; path: string}
   | {
       argv: string[]
+      /** The whole env of the command, when it must not inherit ours (a tool's CLI, see configure.ts). */
+      env?: Record<string, string>
       /** The likely fix, shown with the command's output when it fails. */
       fix?: string
       /** Fed to the command's stdin (PEM for certutil -A). */
