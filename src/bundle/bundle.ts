@@ -1,7 +1,7 @@
 import {type Certificate} from '../certs/certificate.js'
 import {showFingerprint} from '../certs/fingerprint.js'
 import {type Authority} from '../sources/acquire.js'
-import {type RootSet} from './os-roots.js'
+import {pemFingerprint, type RootSet, splitPem} from './os-roots.js'
 
 /** The team certificates in trust order (anchors, then the intermediates that came with them), each once. */
 export function teamCertificates(authorities: Authority[]): Array<{authority: string; cert: Certificate}> {
@@ -29,8 +29,12 @@ export function renderTeamCa(authorities: Authority[]): string {
  * not change when the OS store does.
  */
 export function renderBundle(roots: RootSet, authorities: Authority[]): string {
-  const team = teamCertificates(authorities)
-  const teamPrints = new Set<string>(team.map(({cert}) => cert.fingerprint))
+  return renderBundleWith(roots, renderTeamCa(authorities))
+}
+
+/** The same bundle from the CA-only file as setup wrote it: `refresh` rebuilds from that, without the network. */
+export function renderBundleWith(roots: RootSet, teamCa: string): string {
+  const teamPrints = new Set<string>(splitPem(teamCa).map((block) => pemFingerprint(block)))
   const parts = [
     `# dev-certs: public roots from ${roots.origin}, then the team CAs. Generated; do not edit.\n`,
   ]
@@ -38,7 +42,7 @@ export function renderBundle(roots: RootSet, authorities: Authority[]): string {
     if (!teamPrints.has(roots.fingerprints[i])) parts.push(block)
   }
 
-  parts.push(renderTeamCa(authorities))
+  parts.push(teamCa)
   return parts.join('')
 }
 

@@ -1,0 +1,42 @@
+import {Command} from '@oclif/core'
+
+import {applyPlan} from '../../plan/apply.js'
+import {planRefresh} from '../../plan/refresh.js'
+import {failWith} from '../../present.js'
+import {certsHome} from '../../system/paths.js'
+
+export interface RefreshReport {
+  bundle: string
+  changed: boolean
+  hashes: {current?: string; wanted: string}
+  roots: {count: number; origin: string}
+}
+
+export default class CertsRefresh extends Command {
+  static override description = `Rebuilds bundle.pem from today's OS roots and the team CAs that setup trusted, at the \
+same path, so every variable that points at it keeps working after a ca-certificates update. It compares content \
+hashes and rewrites nothing when nothing changed. New or rotated team CAs come through \`dev certs setup\`.
+
+Exit codes: 0 refreshed or already current; 1 error (not set up).`
+  static override enableJsonFlag = true
+  static override summary = 'Regenerate the combined bundle when the OS roots change.'
+
+  async run(): Promise<RefreshReport> {
+    await this.parse(CertsRefresh)
+    const paths = certsHome(this.config.dataDir)
+    const plan = await planRefresh(paths).catch((error: unknown) => failWith(this, error))
+    await applyPlan(plan.steps, {interactive: false, progress: () => {}, stagedDir: paths.staged})
+    const report = {
+      bundle: paths.bundle,
+      changed: plan.steps.length > 0,
+      hashes: plan.hashes,
+      roots: plan.roots,
+    }
+    this.log(
+      report.changed
+        ? `Refreshed ${paths.bundle}: ${plan.roots.count} public roots from ${plan.roots.origin} + team CAs.`
+        : `Nothing to refresh: ${paths.bundle} already matches ${plan.roots.origin}.`,
+    )
+    return report
+  }
+}
