@@ -1,5 +1,7 @@
 import {readFileSync} from 'node:fs'
 
+import {type HomePaths} from '../system/paths.js'
+import {type ProfileShell} from './profile.js'
 import {dotenvQuote, fishQuote, pwshQuote, shQuote} from './quote.js'
 
 const TEMPLATES = new URL('../../templates/', import.meta.url)
@@ -64,6 +66,13 @@ export function profileLine(snippet: string, shell: Exclude<Shell, 'dotenv'> = '
     case 'sh':
       return `[ -f ${shQuote(snippet)} ] && . ${shQuote(snippet)}`
   }
+}
+
+/** The profile line for `shell`, sourcing the snippet in that shell's own syntax. */
+export function profileLineFor(shell: ProfileShell, paths: HomePaths): string {
+  if (shell === 'fish') return profileLine(paths.envFish, 'fish')
+  if (shell === 'pwsh') return profileLine(paths.envPs1, 'pwsh')
+  return profileLine(paths.envSh, 'sh')
 }
 
 /** The opt-in direnv line: direnv sources env.sh (bash syntax) and exports what it sets. */

@@ -1,6 +1,6 @@
 import {showFingerprint} from '../certs/fingerprint.js'
 import {loadTeamConfig} from '../config/find.js'
-import {type TeamConfig} from '../config/team-config.js'
+import {type TeamConfig, type ToolId} from '../config/team-config.js'
 import {withLock} from '../system/lock.js'
 import {certsHome, type HomePaths} from '../system/paths.js'
 import {shellProfile} from '../env/profile.js'
@@ -14,7 +14,11 @@ import {stepJson} from './step.js'
 
 export interface SetupRunOptions {
   configFile?: string
+  /** --configure: tools whose own config files get pointed at our files. */
+  configure?: ToolId[]
   cwd: string
+  /** --direnv: add a line to the project's .envrc. */
+  direnv?: boolean
   dataDir: string
   dryRun: boolean
   env?: NodeJS.ProcessEnv
@@ -60,7 +64,17 @@ export async function runSetup(options: SetupRunOptions): Promise<SetupReport> {
   }
   const authorities = await acquireAll(config, env)
   await checkHome(paths, env)
-  const input = {config, env, paths, profile, stores, system: options.system}
+  const configure = [...new Set([...(config.configure ?? []), ...(options.configure ?? [])])]
+  const input = {
+    config,
+    configure,
+    direnv: options.direnv,
+    env,
+    paths,
+    profile,
+    stores,
+    system: options.system,
+  }
   if (options.dryRun) return applyAndReport(await planSetup(input, authorities), paths, config, options)
   return withLock(
     paths.home,

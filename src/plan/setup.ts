@@ -1,16 +1,19 @@
 import {readFile, realpath} from 'node:fs/promises'
-import {isAbsolute, relative} from 'node:path'
+import {isAbsolute, join, relative} from 'node:path'
 
 import {renderBundle, renderTeamCa, teamCertificates} from '../bundle/bundle.js'
 import {OS_BUNDLE_PATHS, readOsRoots} from '../bundle/os-roots.js'
 import {type TeamConfig} from '../config/team-config.js'
 import {wantedVariables} from '../env/clients.js'
 import {damagedMarkerLine, damagedWarning, findBlock, upsertBlock} from '../env/managed-block.js'
-import {dotenvLines, profileLine, renderEnvSh} from '../env/render.js'
+import {loginShell} from '../env/profile.js'
+import {dotenvLines, envrcLine, profileLineFor, renderSnippet} from '../env/render.js'
 import {fromLatin1, readShared, toLatin1} from '../env/shared-file.js'
+import {type ToolId} from '../env/tool-configs.js'
 import {acquireAuthority, type Authority} from '../sources/acquire.js'
 import {DevCertsError} from '../system/errors.js'
 import {type HomePaths} from '../system/paths.js'
+import {planConfigure} from './configure.js'
 import {refuseForeign} from './generated.js'
 import {otherProjects, recordOf} from './projects.js'
 import {mergeState, readState, renderState, type State} from './state.js'
@@ -19,9 +22,13 @@ import {planStores, type StoreChoice} from './stores.js'
 
 export interface SetupInput {
   config: TeamConfig
+  /** Tools whose own config gets pointed at our files (--configure). */
+  configure?: ToolId[]
+  /** Opt-in: a line in the project's .envrc that sources env.sh, for direnv. */
+  direnv?: boolean
   env?: NodeJS.ProcessEnv
   paths: HomePaths
-  /** Shell profile to wire env.sh into, or undefined to leave profiles alone. */
+  /** Shell profile to wire our snippet into (the one for $SHELL), or undefined to leave profiles alone. */
   profile?: string
   /** The store flags (--store, --system-wide, --browsers, --java) and config `system`. */
   stores?: Omit<StoreChoice, 'system'>
@@ -72,8 +79,14 @@ export async function planSetup(input: SetupInput, authorities: Authority[]): Pr
   await checkInsideProject(config.env.file, config.dir)
   const shared = [await planBlock(config.env.file, dotenvLines(variables), 'the .env block')]
   if (input.profile) {
-    shared.push(await planBlock(input.profile, [profileLine(paths.envSh)], 'shell profile line', '\n'))
+    const line = profileLineFor(loginShell(input.env ?? process.env), paths)
+    shared.push(await planBlock(input.profile, [line], 'shell profile line', '\n'))
   }
+
+  if (input.direnv) {
+    shared.push(await planBlock(join(config.dir, '.envrc'), [envrcLine(paths.envSh)], 'direnv line', '\n'))
+  }
+
   for (const file of shared) warnings.push(...file.warnings)
 
   const state = await readState(paths.state)
@@ -89,9 +102,18 @@ export async function planSetup(input: SetupInput, authorities: Authority[]): Pr
   notes.push(...storePlan.notes)
   warnings.push(...storePlan.warnings)
 
+  const configure = await planConfigure({
+    env: input.env ?? process.env,
+    hosts: config.authorities.flatMap((authority) => authority.hosts),
+    paths,
+    recorded: state.configured,
+    tools: input.configure ?? [],
+  })
+  notes.push(...configure.notes)
   const wantedState: Partial<State> = {
     projects: {...others.live, [config.path]: recordOf(authorities)},
     blocks: shared.map((file) => file.path),
+    configured: configure.records,
     created: shared.filter((file) => file.created).map((file) => file.path),
     stores,
   }
@@ -99,8 +121,12 @@ export async function planSetup(input: SetupInput, authorities: Authority[]): Pr
   await write(paths.state, renderState(mergeState(state, wantedState)), 'what setup changed, for uninstall')
   await write(paths.teamCa, renderTeamCa(everyone), 'team CAs only (NODE_EXTRA_CA_CERTS)')
   await write(paths.bundle, renderBundle(await readOsRoots(input.env), everyone), 'public roots + team CAs')
-  await write(paths.envSh, renderEnvSh(variables), 'POSIX shell snippet')
+  await write(paths.envSh, renderSnippet('sh', variables), 'bash/zsh snippet')
+  await write(paths.envFish, renderSnippet('fish', variables), 'fish snippet')
+  await write(paths.envPs1, renderSnippet('pwsh', variables), 'PowerShell snippet')
   for (const file of shared) if (file.step) steps.push(file.step)
+  // After the bundle writes: some tools (gcloud) refuse a path that does not exist yet.
+  steps.push(...configure.steps)
   steps.push(...storeSteps)
   const sources = config.authorities.flatMap((authority) => authority.sources)
   const inputs = {
@@ -108,7 +134,9 @@ export async function planSetup(input: SetupInput, authorities: Authority[]): Pr
     files: [
       config.path,
       ...sources.flatMap((source) => (source.kind === 'file' ? [source.path] : [])),
-      ...[paths.state, paths.teamCa, paths.bundle, paths.envSh],
+      ...[paths.state, paths.teamCa, paths.bundle, paths.envSh, paths.envFish, paths.envPs1],
+      // A tool config the user edits since is a change the fast path must not answer for.
+      ...configure.records.map((record) => record.file),
       ...shared.map((file) => file.path),
       ...(input.env?.DEV_CERTS_OS_BUNDLE ? [input.env.DEV_CERTS_OS_BUNDLE] : OS_BUNDLE_PATHS),
       ...(input.system ? [input.env?.DEV_CERTS_OS_RELEASE || '/etc/os-release'] : []),

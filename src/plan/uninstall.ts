@@ -7,6 +7,7 @@ import {storeById} from '../stores/detect.js'
 import {type HomePaths} from '../system/paths.js'
 import {isGenerated} from './generated.js'
 import {stampsPath} from './noop-stamp.js'
+import {planRestore} from './configure.js'
 import {readState} from './state.js'
 import {type Plan, type Step} from './step.js'
 
@@ -40,6 +41,8 @@ export async function planUninstall(
   }
 
   const context = {env, home: paths.home, platform: process.platform}
+  const restore = await planRestore(state.configured, env)
+  steps.push(...restore.steps)
   for (const id of state.stores) {
     const store = storeById(id, context)
     if (store) steps.push(...(await store.removeSteps()))
@@ -47,6 +50,8 @@ export async function planUninstall(
 
   const ours = new Set([
     paths.bundle,
+    paths.envFish,
+    paths.envPs1,
     paths.envSh,
     paths.teamCa,
     paths.state,
@@ -95,5 +100,5 @@ export async function planUninstall(
     })
   }
 
-  return {notes: [], steps, warnings}
+  return {notes: [], steps, warnings: [...warnings, ...restore.warnings]}
 }

@@ -1,6 +1,6 @@
 import {Command, Flags} from '@oclif/core'
 
-import {STORE_NAMES} from '../../config/team-config.js'
+import {STORE_NAMES, TOOL_IDS, type ToolId} from '../../config/team-config.js'
 import {runSetup, type SetupReport} from '../../plan/setup-run.js'
 import {failWith, printManual, printWarnings} from '../../present.js'
 
@@ -22,10 +22,18 @@ Exit codes: 0 done or nothing to do; 1 error (nothing written); 3 admin steps le
       description: 'also trust the CA in Firefox and Chromium NSS databases (certutil)',
     }),
     config: Flags.string({description: 'path to the team config (default: .devcerts.json searched upward)'}),
+    configure: Flags.string({
+      delimiter: ',',
+      description: "also point these tools' own config at the CA files (uninstall puts back what was there)",
+      multiple: true,
+      options: [...TOOL_IDS],
+    }),
+    direnv: Flags.boolean({description: "add a line to the project's .envrc that sources env.sh (direnv)"}),
     'dry-run': Flags.boolean({description: 'print the exact plan (files, commands) and change nothing'}),
     java: Flags.boolean({description: "also trust the CA in the JDK's cacerts (keytool)"}),
     'shell-profile': Flags.boolean({
-      description: 'add one marked line to ~/.bashrc or ~/.zshrc that sources env.sh',
+      description:
+        'add one marked line that sources our snippet to the profile of $SHELL (bash, zsh, fish, pwsh)',
     }),
     store: Flags.option({
       description: 'the OS trust store to use instead of the detected one (default: from /etc/os-release)',
@@ -50,8 +58,10 @@ Exit codes: 0 done or nothing to do; 1 error (nothing written); 3 admin steps le
     const progress = (line: string) => quiet || this.logToStderr(`  ${line}`)
     const report = await runSetup({
       configFile: flags.config,
+      configure: flags.configure as ToolId[] | undefined,
       cwd: process.cwd(),
       dataDir: this.config.dataDir,
+      direnv: flags.direnv,
       dryRun: flags['dry-run'],
       interactive: !flags.yes && Boolean(process.stdin.isTTY && process.stderr.isTTY),
       progress,
