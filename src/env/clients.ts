@@ -140,6 +140,15 @@ export const CLIENTS: readonly ClientRow[] = [
     why: 'reads only the OS trust store, so the OS install reaches it',
   },
   {
+    caveat:
+      "Debian's python3-urllib3 hard-codes /etc/ssl/certs/ca-certificates.crt; upstream urllib3 loads the " +
+      'OpenSSL defaults and so honours SSL_CERT_FILE. requests passes its own bundle and is not affected.',
+    client: 'urllib3 used directly (Debian package)',
+    file: 'bundle',
+    mode: 'os-store',
+    why: 'reads only the OS bundle file on Debian, so the OS install reaches it',
+  },
+  {
     caveat: 'Ignores every variable above; needs a truststore (the --java store).',
     client: 'Java (JSSE)',
     file: 'bundle',

@@ -1,6 +1,6 @@
 import {existsSync} from 'node:fs'
 import {homedir} from 'node:os'
-import {join} from 'node:path'
+import {dirname, join} from 'node:path'
 
 import {readSetting, writeSetting} from '../env/settings-file.js'
 import {readShared} from '../env/shared-file.js'
@@ -12,6 +12,8 @@ import {type Step} from './step.js'
 
 /** One setting `--configure` changed, with what was there before, so uninstall can put it back. */
 export interface ConfiguredSetting {
+  /** Directories setup created for the file, innermost first: removed again with it when left empty. */
+  createdDirs?: string[]
   /** The config file did not exist before setup. */
   createdFile: boolean
   file: string
@@ -42,9 +44,8 @@ export async function planConfigure(input: ConfigureInput): Promise<ConfigurePla
   const plan: ConfigurePlan = {notes: [], records: [], steps: []}
   const remember = (fresh: ConfiguredSetting) => {
     const earlier = input.recorded.find((r) => r.tool === fresh.tool && r.key === fresh.key)
-    plan.records.push(
-      earlier ? {...fresh, createdFile: earlier.createdFile, previous: earlier.previous} : fresh,
-    )
+    const {createdDirs, createdFile, previous} = earlier ?? fresh
+    plan.records.push({...fresh, createdDirs, createdFile, previous})
   }
 
   for (const tool of input.tools) {
@@ -58,6 +59,7 @@ export async function planConfigure(input: ConfigureInput): Promise<ConfigurePla
     const text = await readShared(setting.path)
     const current = text === undefined ? undefined : readSetting(text, setting.format, setting.key)
     remember({
+      createdDirs: text === undefined ? missingDirs(dirname(setting.path)) : [],
       createdFile: text === undefined,
       file: setting.path,
       key: setting.key,
@@ -97,6 +99,9 @@ export async function planRestore(
     const without = writeSetting(text ?? '', setting.format, setting.key, undefined)
     if (record.previous === null && record.createdFile && without.trim() === '') {
       steps.push({admin: false, kind: 'remove', path: record.file, why: `${why} (setup created the file)`})
+      for (const path of record.createdDirs ?? []) {
+        steps.push({admin: false, kind: 'rmdir', path, why: `${why} (setup created the directory)`})
+      }
     } else if (record.previous === null) {
       steps.push(unsetStep({...setting, path: record.file}, text ?? '', env, why))
     } else {
@@ -141,6 +146,9 @@ function cliEnv(env: NodeJS.ProcessEnv): Record<string, string> {
     if (value !== undefined && !OVERRIDE_VARIABLES.includes(name)) clean[name] = value
   }
 
+  // npm would otherwise check the registry for a newer npm and leave a log file in ~/.npm on every run.
+  clean.npm_config_update_notifier = 'false'
+  clean.npm_config_logs_max = '0'
   clean.CLOUDSDK_COMPONENT_MANAGER_DISABLE_UPDATE_CHECK = 'true'
   clean.CLOUDSDK_CORE_CHECK_GCE_METADATA = 'false'
   clean.CLOUDSDK_CORE_DISABLE_USAGE_REPORTING = 'true'
@@ -241,4 +249,11 @@ function gitGlobalFile(env: NodeJS.ProcessEnv): string {
   const dotfile = join(home, '.gitconfig')
   const xdg = join(env.XDG_CONFIG_HOME || join(home, '.config'), 'git', 'config')
   return !existsSync(dotfile) && existsSync(xdg) ? xdg : dotfile
+}
+
+/** The directories on the way to `dir` that do not exist yet, innermost first. */
+function missingDirs(dir: string): string[] {
+  const missing: string[] = []
+  for (let at = dir; !existsSync(at) && dirname(at) !== at; at = dirname(at)) missing.push(at)
+  return missing
 }

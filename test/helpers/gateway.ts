@@ -13,7 +13,7 @@ export interface TestGateway {
 
 /**
  * A real TLS gateway on 127.0.0.1. It presents `leaf` plus `chain` (intermediates, maybe a root), and serves
- * files from `serveDir` (a bare git repo for dumb-HTTP `git ls-remote`), or "ok" for any other path.
+ * files from `serveDir` (a bare git repo for dumb-HTTP `git ls-remote`, a pip simple index), or "ok" for `/`.
  */
 export async function startGateway(options: {
   chain?: Issued[]
@@ -23,12 +23,16 @@ export async function startGateway(options: {
   const chainPem = [options.leaf, ...(options.chain ?? [])].map((issued) => issued.certPem).join('')
   const handler: RequestListener = async (request, response) => {
     const path = normalize(decodeURIComponent(new URL(request.url ?? '/', 'https://x').pathname))
+    // A directory is served as its index.html, as a static pip "simple" index expects.
+    const file = path.endsWith('/') && path !== '/' ? join(path, 'index.html') : path
     const body =
       options.serveDir && !path.includes('..')
-        ? await readFile(join(options.serveDir, path)).catch(() => undefined)
+        ? await readFile(join(options.serveDir, file)).catch(() => undefined)
         : undefined
     if (body) {
-      response.writeHead(200, {'content-type': 'application/octet-stream'})
+      response.writeHead(200, {
+        'content-type': file.endsWith('.html') ? 'text/html' : 'application/octet-stream',
+      })
       response.end(body)
       return
     }
