@@ -17,17 +17,27 @@ interface Found {
 }
 
 export function readSetting(text: string, format: SettingsFormat, key: string): string | undefined {
-  const lines = splitLines(text)
-  const found = locate(lines, format, key)
-  return found.at === -1 ? undefined : valueOf(lines[found.at], format)
+  const line = settingLineOf(text, format, key)
+  return line === undefined ? undefined : valueOf(line, format)
 }
 
-/** The text with `key` set to `value`, or removed when `value` is undefined (with its section, if left empty). */
+/** The whole line that holds `key`, as the file has it. */
+export function settingLineOf(text: string, format: SettingsFormat, key: string): string | undefined {
+  const lines = splitLines(text)
+  const found = locate(lines, format, key)
+  return found.at === -1 ? undefined : lines[found.at]
+}
+
+/**
+ * The text with `key` set to `value`, or removed when `value` is undefined (with its section, if left empty).
+ * `line`, when given, is the exact line to write (a user's own line put back as it was, quoting and all).
+ */
 export function writeSetting(
   text: string,
   format: SettingsFormat,
   key: string,
   value: string | undefined,
+  line = value === undefined ? '' : settingLine(format, key, value),
 ): string {
   const lines = splitLines(text)
   const eol = text.includes('\r\n') ? '\r\n' : '\n'
@@ -44,7 +54,6 @@ export function writeSetting(
     return joinLines(lines, eol, text)
   }
 
-  const line = settingLine(format, key, value)
   if (found.at !== -1) lines[found.at] = line
   else if (found.insertAt !== -1) lines.splice(found.insertAt, 0, line)
   else if (format.kind === 'ini') {

@@ -2,7 +2,7 @@ import {existsSync} from 'node:fs'
 import {homedir} from 'node:os'
 import {dirname, join} from 'node:path'
 
-import {readSetting, writeSetting} from '../env/settings-file.js'
+import {readSetting, settingLineOf, writeSetting} from '../env/settings-file.js'
 import {readShared} from '../env/shared-file.js'
 import {fileSetting, gitKey, OVERRIDE_VARIABLES, type ToolId, type ToolSetting} from '../env/tool-configs.js'
 import {exec} from '../system/exec.js'
@@ -19,6 +19,8 @@ export interface ConfiguredSetting {
   file: string
   key: string
   previous: null | string
+  /** The line that held `previous` when we edited the file ourselves, to put back verbatim. */
+  previousLine?: string
   tool: ToolId
   value: string
 }
@@ -44,8 +46,8 @@ export async function planConfigure(input: ConfigureInput): Promise<ConfigurePla
   const plan: ConfigurePlan = {notes: [], records: [], steps: []}
   const remember = (fresh: ConfiguredSetting) => {
     const earlier = input.recorded.find((r) => r.tool === fresh.tool && r.key === fresh.key)
-    const {createdDirs, createdFile, previous} = earlier ?? fresh
-    plan.records.push({...fresh, createdDirs, createdFile, previous})
+    const {createdDirs, createdFile, previous, previousLine} = earlier ?? fresh
+    plan.records.push({...fresh, createdDirs, createdFile, previous, previousLine})
   }
 
   for (const tool of input.tools) {
@@ -64,6 +66,7 @@ export async function planConfigure(input: ConfigureInput): Promise<ConfigurePla
       file: setting.path,
       key: setting.key,
       previous: current ?? null,
+      previousLine: text === undefined ? undefined : settingLineOf(text, setting.format, setting.key),
       tool,
       value,
     })
@@ -105,7 +108,9 @@ export async function planRestore(
     } else if (record.previous === null) {
       steps.push(unsetStep({...setting, path: record.file}, text ?? '', env, why))
     } else {
-      steps.push(setStep({...setting, path: record.file}, text, record.previous, env, why))
+      steps.push(
+        setStep({...setting, path: record.file}, text, record.previous, env, why, record.previousLine),
+      )
     }
   }
 
@@ -118,10 +123,11 @@ function setStep(
   value: string,
   env: NodeJS.ProcessEnv,
   why: string,
+  line?: string,
 ): Step {
   if (useCli(setting, env))
     return {admin: false, argv: setting.cli!.set(value), env: cliEnv(env), kind: 'run', why}
-  const content = writeSetting(text ?? '', setting.format, setting.key, value)
+  const content = writeSetting(text ?? '', setting.format, setting.key, value, line)
   return {admin: false, content, kind: 'write', mode: 0o644, path: setting.path, why}
 }
 
