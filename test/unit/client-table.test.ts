@@ -61,3 +61,14 @@ describe('the client table', () => {
     expect(node.caveat).toMatch(/24\.6/)
   })
 })
+
+describe('docs/clients.md', () => {
+  it('names every variable and every tool of the table, so the docs cannot drift from it', async () => {
+    const {readFile} = await import('node:fs/promises')
+    const {TOOL_IDS} = await import('../../src/config/team-config.js')
+    const docs = await readFile(new URL('../../docs/clients.md', import.meta.url), 'utf8')
+    for (const row of CLIENT_VARIABLES)
+      expect(docs, row.variable).toMatch(new RegExp(`\\| \`${row.variable}\` +\\|`))
+    for (const tool of TOOL_IDS) expect(docs, tool).toContain(tool)
+  })
+})

@@ -46,13 +46,13 @@ Exit codes: 0 printed; 1 not set up yet (run \`dev certs setup\`).`
     }
 
     const variables = wantedVariables(paths)
-    const lines = (() => {
-      try {
-        return envLines(shell, variables)
-      } catch (error) {
-        return failWith(this, error)
-      }
-    })()
+    let lines: string[]
+    try {
+      lines = envLines(shell, variables)
+    } catch (error) {
+      failWith(this, error)
+    }
+
     if (!this.jsonEnabled()) for (const line of lines) this.log(line)
     return {
       shell,

@@ -3,6 +3,7 @@ import {Command} from '@oclif/core'
 import {applyPlan} from '../../plan/apply.js'
 import {planRefresh} from '../../plan/refresh.js'
 import {failWith} from '../../present.js'
+import {withLock} from '../../system/lock.js'
 import {certsHome} from '../../system/paths.js'
 
 export interface RefreshReport {
@@ -24,8 +25,16 @@ Exit codes: 0 refreshed or already current; 1 error (not set up).`
   async run(): Promise<RefreshReport> {
     await this.parse(CertsRefresh)
     const paths = certsHome(this.config.dataDir)
-    const plan = await planRefresh(paths).catch((error: unknown) => failWith(this, error))
-    await applyPlan(plan.steps, {interactive: false, progress: () => {}, stagedDir: paths.staged})
+    // Under the same lock as setup, so a refresh never interleaves with a setup writing the same bundle.
+    const plan = await withLock(
+      paths.home,
+      (holder) => this.logToStderr(`waiting for lock: another dev-certs run (pid ${holder}) is working`),
+      async () => {
+        const planned = await planRefresh(paths)
+        await applyPlan(planned.steps, {interactive: false, progress: () => {}, stagedDir: paths.staged})
+        return planned
+      },
+    ).catch((error: unknown) => failWith(this, error))
     const report = {
       bundle: paths.bundle,
       changed: plan.steps.length > 0,
