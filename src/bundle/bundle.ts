@@ -32,7 +32,7 @@ export function renderBundle(roots: RootSet, authorities: Authority[]): string {
   return renderBundleWith(roots, renderTeamCa(authorities))
 }
 
-/** The same bundle from the CA-only file as setup wrote it: `refresh` rebuilds from that, without the network. */
+/** The same bundle from the CA-only file setup wrote: what `refresh` rebuilds from, without the network. */
 export function renderBundleWith(roots: RootSet, teamCa: string): string {
   const teamPrints = new Set<string>(splitPem(teamCa).map((block) => pemFingerprint(block)))
   const parts = [

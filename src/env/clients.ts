@@ -1,8 +1,8 @@
 /**
- * The one table of how each client finds its CA roots. The env writer, `dev certs env`, `--configure`, the docs
- * and the doctor all read it. `replaces` variables swap out the client's default roots, so they always get the
- * combined bundle (public roots + team CAs); `extends` variables add to the defaults, so the team CAs alone are
- * right; `os-store` clients read only the OS trust store, so an OS install is what reaches them.
+ * The one table of how each client finds its CA roots. The env writer, `dev certs env`, `--configure`, the
+ * docs and the doctor all read it. `replaces` variables swap out the client's default roots, so they always
+ * get the combined bundle (public roots + team CAs); `extends` variables add to the defaults, so the team CAs
+ * alone are right; `os-store` clients read only the OS trust store, so an OS install is what reaches them.
  */
 export type CaFile = 'bundle' | 'team-ca'
 export type TrustMode = 'extends' | 'os-store' | 'replaces'
@@ -23,7 +23,8 @@ export interface ClientRow {
 export const CLIENTS: readonly ClientRow[] = [
   {
     caveat:
-      'Read once at process start: a dotenv loader inside the app is too late, source env.sh from the shell. ' +
+      'Read once at process start: a dotenv loader inside the app is too late, source env.sh from ' +
+      'the shell. ' +
       'On Node >= 22.19 / 24.6, NODE_USE_SYSTEM_CA=1 after an OS install also adds the OS store.',
     client: 'Node.js (https, fetch, npm, pnpm, yarn)',
     configure: 'npm, yarn',

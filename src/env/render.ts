@@ -18,7 +18,7 @@ export function renderTemplate(name: string, values: Record<string, string>): st
   })
 }
 
-/** One line per variable in the syntax of `shell`, each value quoted so that any path reads back as itself. */
+/** One line per variable in the syntax of `shell`, each value quoted so any path reads back as itself. */
 export function envLines(shell: Shell, variables: Array<[string, string]>): string[] {
   return variables.map(([name, value]) => {
     switch (shell) {
@@ -49,13 +49,9 @@ export function renderSnippet(shell: Exclude<Shell, 'dotenv'>, variables: Array<
   return renderTemplate(SNIPPET_TEMPLATES[shell], {exports: envLines(shell, variables).join('\n')})
 }
 
-export function renderEnvSh(variables: Array<[string, string]>): string {
-  return renderSnippet('sh', variables)
-}
-
 /**
- * The one line a shell profile gets: it loads the snippet only when it exists, so that a later uninstall (or a
- * deleted data dir) can never break the shell.
+ * The one line a shell profile gets: it loads the snippet only when it exists, so that a later uninstall
+ * (or a deleted data dir) can never break the shell.
  */
 export function profileLine(snippet: string, shell: Exclude<Shell, 'dotenv'> = 'sh'): string {
   switch (shell) {

@@ -1,8 +1,8 @@
 /**
  * One setting in a tool's own config file, read and edited as lines, so that every other line (comments,
- * order, CRLF) is kept and removing the setting again gives back the file it was. Three shapes cover the tools
- * we configure: `.npmrc` (key=value), INI with sections (pip.conf, ~/.aws/config, gcloud) and top-level YAML
- * keys (.yarnrc.yml, .condarc).
+ * order, CRLF) is kept and removing the setting again gives back the file it was. Three shapes cover the
+ * tools we configure: `.npmrc` (key=value), INI with sections (pip.conf, ~/.aws/config, gcloud) and
+ * top-level YAML keys (.yarnrc.yml, .condarc).
  */
 export type SettingsFormat = {kind: 'ini'; section: string} | {kind: 'npmrc'} | {kind: 'yaml'}
 

@@ -118,7 +118,7 @@ function pipUserConfig(env: NodeJS.ProcessEnv, home: string, xdg: string): strin
   return join(xdg, 'pip', 'pip.conf')
 }
 
-/** git's per-host key: scoped to one team origin, so the team CA alone is right and public hosts are untouched. */
+/** git's per-host key: scoped to one team origin, so the team CA alone is right there. */
 export function gitKey(origin: string): string {
   return `http.${origin}/.sslCAInfo`
 }

@@ -79,7 +79,7 @@ export async function planConfigure(input: ConfigureInput): Promise<ConfigurePla
   return plan
 }
 
-/** Steps that put back what each record replaced; a setting the user changed since is left alone, with a warning. */
+/** Steps that put back what each record replaced; a setting the user changed since is left alone. */
 export async function planRestore(
   records: ConfiguredSetting[],
   env: NodeJS.ProcessEnv,
@@ -163,7 +163,8 @@ function cliEnv(env: NodeJS.ProcessEnv): Record<string, string> {
 
 function changedSince(record: ConfiguredSetting, current: string | undefined): string {
   return (
-    `${record.tool} ${record.key} in ${record.file} is ${current === undefined ? 'unset' : `"${current}"`}, ` +
+    `${record.tool} ${record.key} in ${record.file} is ` +
+    `${current === undefined ? 'unset' : `"${current}"`}, ` +
     `not the "${record.value}" setup wrote: left as it is.`
   )
 }
@@ -248,7 +249,9 @@ async function gitGet(args: string[], env: NodeJS.ProcessEnv): Promise<string | 
   return result.failed ? undefined : result.stdout.replace(/\n$/, '')
 }
 
-/** The file `git config --global` writes: $GIT_CONFIG_GLOBAL, ~/.gitconfig, or the XDG file when only it exists. */
+/**
+ * The file `git config --global` writes: $GIT_CONFIG_GLOBAL, ~/.gitconfig, or the XDG one if only it exists.
+ */
 function gitGlobalFile(env: NodeJS.ProcessEnv): string {
   if (env.GIT_CONFIG_GLOBAL) return env.GIT_CONFIG_GLOBAL
   const home = env.HOME || homedir()

@@ -14,8 +14,8 @@ Net::HTTP.start(uri.host, uri.port, use_ssl: true) { |http| http.get('/').value 
 `
 
 /**
- * A dozen real clients, each as argv for one verified request to the gateway at `url`, in a scratch dir of its
- * own. None is ever told to skip verification; each finds its roots only where dev-certs puts them.
+ * A dozen real clients, each as argv for one verified request to the gateway at `url`, in a scratch dir of
+ * its own. None is ever told to skip verification; each finds its roots only where dev-certs puts them.
  */
 export function liveClients(scratch: string): Record<string, (url: string) => string[]> {
   return {
@@ -68,8 +68,8 @@ export function liveClients(scratch: string): Record<string, (url: string) => st
 }
 
 /**
- * Lays out what the gateway serves beyond the git repo: a PEP 503 simple index with one real wheel (built with
- * the stdlib zipfile, so pip can read its metadata), and npm's `/-/ping`.
+ * Lays out what the gateway serves beyond the git repo: a PEP 503 simple index with one real wheel (built
+ * with the stdlib zipfile, so pip can read its metadata), and npm's `/-/ping`.
  */
 export async function addServedIndex(served: string): Promise<void> {
   const wheelName = 'devcerts_probe-1.0-py3-none-any.whl'
@@ -91,7 +91,8 @@ info = "devcerts_probe-1.0.dist-info/"
 files = {
     "devcerts_probe/__init__.py": "",
     info + "METADATA": "Metadata-Version: 2.1\\nName: devcerts-probe\\nVersion: 1.0\\n",
-    info + "WHEEL": "Wheel-Version: 1.0\\nGenerator: dev-certs-test\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n",
+    info + "WHEEL": "Wheel-Version: 1.0\\nGenerator: dev-certs-test\\nRoot-Is-Purelib: true\\n"
+    + "Tag: py3-none-any\\n",
 }
 files[info + "RECORD"] = "".join(name + ",,\\n" for name in files) + info + "RECORD,,\\n"
 with zipfile.ZipFile(sys.argv[1], "w") as wheel:

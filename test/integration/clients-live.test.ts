@@ -16,7 +16,9 @@ const skip = await sandboxUnavailable()
 /** Not a timed assertion: only a bound on how long a dozen client processes may take together. */
 const LIMIT = 240_000
 
-/** Which variable each live client reads (from the table's own rows), so the test asks each one the right way. */
+/**
+ * Which variable each live client reads (from the table's own rows), so the test asks each one the right way.
+ */
 const READS: Record<string, string | undefined> = {
   curl: 'CURL_CA_BUNDLE',
   git: 'GIT_SSL_CAINFO',
@@ -35,9 +37,10 @@ const READS: Record<string, string | undefined> = {
 }
 
 /**
- * A dozen real clients against a real gateway on 127.0.0.1 whose CA (root → intermediate → leaf) only dev-certs
- * makes trusted. Each one fails first (negative control, same env minus what dev-certs wrote), then verifies using
- * only what dev-certs wrote: the env variables, the tool configs of `--configure`, or the OS store.
+ * A dozen real clients against a real gateway on 127.0.0.1 whose CA (root → intermediate → leaf) only
+ * dev-certs makes trusted. Each one fails first (negative control, same env minus what dev-certs wrote), then
+ * verifies using only what dev-certs wrote: the env variables, the tool configs of `--configure`, or the OS
+ * store.
  */
 describe.skipIf(skip)(`a dozen clients, live${skip ? ` (skipped: ${skip})` : ''}`, () => {
   let sandbox: Sandbox
@@ -213,8 +216,8 @@ describe.skipIf(skip)(`a dozen clients, live${skip ? ` (skipped: ${skip})` : ''}
       expect(result.exitCode, result.stderr).toBe(0)
       const names = Object.keys(clients)
       expect(noneOk(await outcomes(names, team.url, clientEnv()))).toEqual([])
-      // setup created every tool config in this HOME, so putting back what was there leaves it empty; only the
-      // cache directory npm makes for itself on any run (~/.npm, empty here) is npm's, not ours.
+      // setup created every tool config in this HOME, so putting back what was there leaves it empty; only
+      // the cache directory npm makes for itself on any run (~/.npm, empty here) is npm's, not ours.
       const left = await readdir(clientHome, {recursive: true})
       expect(left.filter((path) => path !== '.npm')).toEqual([])
     },

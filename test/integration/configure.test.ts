@@ -12,7 +12,9 @@ const TEAM_HOST = 'https://127.0.0.1:4443'
 const probe = await execa('unshare', ['-n', 'true'], {reject: false})
 const skip = probe.failed ? `unshare -n is not available (needs root): ${probe.stderr}` : undefined
 
-/** Files a tool writes for itself whenever it runs (logs, caches, its own bookkeeping), not settings of ours. */
+/**
+ * Files a tool writes for itself whenever it runs (logs, caches, its own bookkeeping), not settings of ours.
+ */
 const TOOL_OWN = [
   /^\.npm(\/|$)/,
   /^\.config\/gcloud(\/(logs|\.last_|active_config|config_sentinel|configurations$)|$)/,

@@ -10,7 +10,8 @@ import {makeLeaf, makeRootCa, pinOf} from '../helpers/pki.js'
 
 /**
  * `dev certs refresh` after the OS roots change (a ca-certificates update, played here by the file that
- * DEV_CERTS_OS_BUNDLE names): the bundle is rebuilt at the same path, and nothing is written when nothing changed.
+ * DEV_CERTS_OS_BUNDLE names): the bundle is rebuilt at the same path, and nothing is written when nothing
+ * changed.
  */
 describe('dev certs refresh', () => {
   let dir: string

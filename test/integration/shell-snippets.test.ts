@@ -43,8 +43,9 @@ function expectVariables(vars: Map<string, string>, home: string) {
 }
 
 /**
- * The snippets setup writes and the lines `dev certs env` prints, run by the real bash, zsh and fish with paths
- * that hold spaces, both quotes, `$` and a backslash: each shell must export exactly our absolute paths.
+ * The snippets setup writes and the lines `dev certs env` prints, run by the real bash, zsh and fish with
+ * paths that hold spaces, both quotes, `$` and a backslash: each shell must export exactly our absolute
+ * paths.
  */
 describe.skipIf(skip)(`shell snippets${skip ? ` (skipped: ${skip})` : ''}`, () => {
   let dir: string

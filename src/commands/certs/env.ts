@@ -13,9 +13,9 @@ export interface EnvReport {
 }
 
 export default class CertsEnv extends Command {
-  static override description = `Prints the variables that point each client at the team CA (see the client table \
-in the README), as lines for your shell. Variables that replace a client's roots get the combined bundle; those that \
-extend them get the team CAs alone. Paths are absolute and quoted for the shell.
+  static override description = `Prints the variables that point each client at the team CA (see \
+the client table in the README), as lines for your shell. Variables that replace a client's roots get \
+the combined bundle; those that extend them get the team CAs alone. Paths are absolute and quoted.
 
 Exit codes: 0 printed; 1 not set up yet (run \`dev certs setup\`).`
   static override enableJsonFlag = true

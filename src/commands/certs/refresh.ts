@@ -14,9 +14,10 @@ export interface RefreshReport {
 }
 
 export default class CertsRefresh extends Command {
-  static override description = `Rebuilds bundle.pem from today's OS roots and the team CAs that setup trusted, at the \
-same path, so every variable that points at it keeps working after a ca-certificates update. It compares content \
-hashes and rewrites nothing when nothing changed. New or rotated team CAs come through \`dev certs setup\`.
+  static override description = `Rebuilds bundle.pem from today's OS roots and the team CAs that \
+setup trusted, at the same path, so every variable that points at it keeps working after a \
+ca-certificates update. It compares content hashes and rewrites nothing when nothing changed. New or \
+rotated team CAs come through \`dev certs setup\`.
 
 Exit codes: 0 refreshed or already current; 1 error (not set up).`
   static override enableJsonFlag = true
