@@ -34,13 +34,6 @@ export const CLIENTS: readonly ClientRow[] = [
     why: "adds to Node's bundled Mozilla roots",
   },
   {
-    client: 'OpenSSL and its CLI, Python ssl/urllib, Ruby, Go (Linux), PHP',
-    file: 'bundle',
-    mode: 'replaces',
-    variable: 'SSL_CERT_FILE',
-    why: 'replaces the OpenSSL default file',
-  },
-  {
     caveat: 'Ignores SSL_CERT_FILE.',
     client: 'Python requests (and Azure CLI)',
     file: 'bundle',
@@ -49,21 +42,19 @@ export const CLIENTS: readonly ClientRow[] = [
     why: 'replaces certifi; wins over CURL_CA_BUNDLE',
   },
   {
+    client: 'OpenSSL and its CLI, Python ssl/urllib, Ruby, Go (Linux), PHP',
+    file: 'bundle',
+    mode: 'replaces',
+    variable: 'SSL_CERT_FILE',
+    why: 'replaces the OpenSSL default file',
+  },
+  {
     caveat: 'Ignores REQUESTS_CA_BUNDLE; 0.28 raises when the file is missing.',
     client: 'httpx (and SDKs built on it)',
     file: 'bundle',
     mode: 'replaces',
     variable: 'SSL_CERT_FILE',
     why: 'replaces certifi',
-  },
-  {
-    caveat: 'pip >= 24.2 adds the file to the OS store; older pip replaces its roots with it.',
-    client: 'pip',
-    configure: 'pip',
-    file: 'bundle',
-    mode: 'replaces',
-    variable: 'PIP_CERT',
-    why: 'replaces (pip < 24.2) or extends its roots',
   },
   {
     caveat: 'Ignores REQUESTS_CA_BUNDLE; a set SSL_CERT_FILE wins over --system-certs.',
@@ -89,6 +80,15 @@ export const CLIENTS: readonly ClientRow[] = [
     mode: 'replaces',
     variable: 'GIT_SSL_CAINFO',
     why: 'replaces the libcurl bundle for every host',
+  },
+  {
+    caveat: 'pip >= 24.2 adds the file to the OS store; older pip replaces its roots with it.',
+    client: 'pip',
+    configure: 'pip',
+    file: 'bundle',
+    mode: 'replaces',
+    variable: 'PIP_CERT',
+    why: 'replaces (pip < 24.2) or extends its roots',
   },
   {
     caveat: 'An empty value is an error.',

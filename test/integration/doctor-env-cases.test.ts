@@ -2,6 +2,7 @@ import {copyFile, readFile, stat, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
+import {CLIENT_VARIABLES} from '../../src/env/clients.js'
 import {checkOf, type DoctorProject, makeDoctorProject, problems} from '../helpers/doctor-project.js'
 import {type Issued, makeRootCa} from '../helpers/pki.js'
 
@@ -33,7 +34,10 @@ describe('dev certs doctor on the env and shell files from the field', () => {
     const {report} = await made.doctor({offline: true})
     const env = checkOf(report, 'environment')
     expect(problems(env)).toEqual([])
-    expect(env.map((f) => f.summary)).toContain(`${join(made.project, '.env')} sets all 7 client variables`)
+    const count = CLIENT_VARIABLES.length
+    expect(env.map((f) => f.summary)).toContain(
+      `${join(made.project, '.env')} sets all ${count} client variables`,
+    )
     expect(problems(checkOf(report, 'overrides'))).toEqual([])
   })
 
