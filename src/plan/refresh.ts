@@ -5,6 +5,7 @@ import {readOsRoots} from '../bundle/os-roots.js'
 import {DevCertsError} from '../system/errors.js'
 import {readIfExists} from '../system/files.js'
 import {type HomePaths} from '../system/paths.js'
+import {refuseForeign} from './generated.js'
 import {type Step} from './step.js'
 
 export interface RefreshPlan {
@@ -34,6 +35,7 @@ export async function planRefresh(
     )
   }
 
+  await refuseForeign(paths.bundle)
   const roots = await readOsRoots(env)
   const wanted = renderBundleWith(roots, teamCa.toString('utf8'))
   const current = await readIfExists(paths.bundle)
