@@ -11,7 +11,7 @@ import {type SourceOptions} from './source.js'
 
 export type Role = 'anchor' | 'ignored' | 'intermediate' | 'leaf'
 
-/** One certificate as `inspect` shows it; the shape of `--json` (documented in docs/intake.md). */
+/** One certificate as `inspect` shows it; the shape of `--json` (documented in the README). */
 export interface InspectedCertificate {
   ca: boolean
   fingerprint: string

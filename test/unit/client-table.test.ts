@@ -62,11 +62,11 @@ describe('the client table', () => {
   })
 })
 
-describe('docs/clients.md', () => {
+describe('README client table', () => {
   it('names every variable and every tool of the table, so the docs cannot drift from it', async () => {
     const {readFile} = await import('node:fs/promises')
     const {TOOL_IDS} = await import('../../src/config/team-config.js')
-    const docs = await readFile(new URL('../../docs/clients.md', import.meta.url), 'utf8')
+    const docs = await readFile(new URL('../../README.md', import.meta.url), 'utf8')
     for (const row of CLIENT_VARIABLES)
       expect(docs, row.variable).toMatch(new RegExp(`\\| \`${row.variable}\` +\\|`))
     for (const tool of TOOL_IDS) expect(docs, tool).toContain(tool)
