@@ -3,9 +3,11 @@ import {type Hook} from '@oclif/core'
 import {locateConfig} from '../config/locate.js'
 import {fastNoop} from '../plan/fast-path.js'
 import {DevCertsError} from '../system/errors.js'
-import {logger} from '../system/log.js'
 
-const log = logger('hook')
+/** `debug` loads only when DEBUG is set: a host fires this hook on every `dev setup`. */
+async function log(format: string, ...args: unknown[]): Promise<void> {
+  if (process.env.DEBUG) (await import('../system/log.js')).logger('hook')(format, ...args)
+}
 
 export interface SetupHookResult {
   exitCode?: number

@@ -53,6 +53,11 @@ export async function matchStamp(
     if (hashOf(env[name]) !== hash) return miss(`$${name} changed since the last run`)
   }
 
+  if (process.env.DEBUG) {
+    const count = Object.keys(stamp.files).length
+    ;(await import('../system/log.js')).logger('noop')('nothing to do: %d recorded files unchanged', count)
+  }
+
   return {expires: stamp.expires ? new Date(stamp.expires) : undefined, summary: stamp.summary}
 }
 

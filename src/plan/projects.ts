@@ -22,8 +22,8 @@ export function recordOf(authorities: Authority[]): ProjectRecord {
 export async function otherProjects(
   state: State,
   configPath: string,
-): Promise<{authorities: Authority[]; live: Record<string, ProjectRecord>}> {
-  const authorities: Authority[] = []
+): Promise<{byConfig: Map<string, Authority[]>; live: Record<string, ProjectRecord>}> {
+  const byConfig = new Map<string, Authority[]>()
   const live: Record<string, ProjectRecord> = {}
   for (const [path, record] of Object.entries(state.projects)) {
     if (path === configPath) continue
@@ -33,6 +33,8 @@ export async function otherProjects(
     )
     if (!exists) continue
     live[path] = record
+    const authorities: Authority[] = []
+    byConfig.set(path, authorities)
     for (const entry of record.authorities) {
       const parse = (pems: string[]) =>
         pems.flatMap((pem) => decodeCertificates(Buffer.from(pem), path).certificates)
@@ -47,5 +49,15 @@ export async function otherProjects(
     }
   }
 
-  return {authorities, live}
+  return {byConfig, live}
+}
+
+/** Every project's authorities in config-path order: the same union whichever project ran last. */
+export function unionInOrder(
+  others: Map<string, Authority[]>,
+  configPath: string,
+  own: Authority[],
+): Authority[] {
+  const all = new Map(others).set(configPath, own)
+  return [...all.keys()].sort().flatMap((path) => all.get(path)!)
 }

@@ -15,7 +15,7 @@ import {DevCertsError} from '../system/errors.js'
 import {type HomePaths} from '../system/paths.js'
 import {planConfigure} from './configure.js'
 import {refuseForeign} from './generated.js'
-import {otherProjects, recordOf} from './projects.js'
+import {otherProjects, recordOf, unionInOrder} from './projects.js'
 import {mergeState, readState, renderState, type State} from './state.js'
 import {type Plan, type Step} from './step.js'
 import {planStores, type StoreChoice} from './stores.js'
@@ -92,7 +92,7 @@ export async function planSetup(input: SetupInput, authorities: Authority[]): Pr
   const state = await readState(paths.state)
   const others = await otherProjects(state, config.path)
   // The home's files and the store hold every project's CAs: setting up this one must not drop another's.
-  const everyone = [...authorities, ...others.authorities]
+  const everyone = unionInOrder(others.byConfig, config.path, authorities)
   const {stores, ...storePlan} = await planStores(
     teamCertificates(everyone).filter(({cert}) => cert.selfSigned),
     {...input.stores, system: input.system},

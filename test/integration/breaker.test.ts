@@ -39,6 +39,15 @@ describe('breaker: shared DEV_CERTS_HOME', () => {
     // (today it holds B's only, silently, and A's clients fail; re-running setup in A flips it back).
     const teamCa = await readFile(join(fakeUserHome, '.local/share/dev/certs/team-ca.pem'), 'utf8')
     expect(teamCa).toContain(a.root.certPem.trim())
+    expect(teamCa).toContain(rootB.certPem.trim())
+    // The union is in a fixed order, so taking turns settles: neither run rewrites the other's files.
+    expect((await dev(['certs', 'setup', '--no-system'], {cwd: a.dir, env})).stdout).toMatch(
+      /^(Set up|Nothing)/,
+    )
+    for (const dir of [b.dir, a.dir, b.dir]) {
+      const again = await dev(['certs', 'setup', '--no-system', '--json'], {cwd: dir, env})
+      expect(JSON.parse(again.stdout).status).toBe('up-to-date')
+    }
   })
 })
 

@@ -21,7 +21,10 @@ describe('the no-op fast path', () => {
     expect((await setup(dir, home)).stdout).toContain('Set up team')
     const quiet = await setup(dir, home)
     expect(quiet.stdout).toBe('Nothing to do: team already set up.')
-    expect(quiet.stderr).toBe('') // not even oclif's or our debug lines: nothing but the stamp check ran
+    // Only the stamp check ran (no oclif, no plan), and DEBUG says so in one line.
+    expect(quiet.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/dev-certs:noop nothing to do: \d+ recorded files unchanged/),
+    ])
 
     // The user removes our block from .env: it comes back.
     await writeFile(join(dir, '.env'), 'MINE=1\n')
