@@ -146,6 +146,11 @@ describe('dev certs doctor on the env and shell files from the field', () => {
     expect(node.status).toBe('warn')
     expect(node.summary).toContain('Open a new shell or source env.sh')
     expect(node.fix).toBe(`. '${join(made.certsHome, 'env.sh')}'`)
+    // The other variables are named with the clients that read them, from the client table.
+    const others = checkOf(report, 'environment').find((f) => f.id === 'shell:unset')!
+    expect(others.status).toBe('warn')
+    expect(others.summary).toContain('REQUESTS_CA_BUNDLE (Python requests')
+    expect(others.summary).toContain('GIT_SSL_CAINFO (git)')
     expect(report.exitCode).toBe(0)
   })
 

@@ -127,8 +127,8 @@ async function shellFindings(context: DoctorContext, elsewhere: Assignment[]): P
       problem(
         'warn',
         'shell:unset',
-        `this shell does not set ${others.map((row) => row.variable).join(', ')}: ` +
-          'curl, git and the AWS CLI started from it use their own roots. Open a new shell or source env.sh',
+        `this shell does not set ${others.map((row) => `${row.variable} (${row.clients})`).join(', ')}: ` +
+          'those clients, started from it, use their own roots. Open a new shell or source env.sh',
         source,
       ),
     )
