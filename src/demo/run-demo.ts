@@ -4,7 +4,15 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {parse} from 'dotenv'
 
-import {curlProbe, nodeProbe, type Probe, type ProbeResult, pythonProbe, runProbe} from '../doctor/probes.js'
+import {
+  curlProbe,
+  nodeProbe,
+  type Probe,
+  type ProbeResult,
+  PYTHON_CANDIDATES,
+  pythonProbe,
+  runProbe,
+} from '../doctor/probes.js'
 import {exec} from '../system/exec.js'
 import {runSetup} from '../plan/setup-run.js'
 import {startGateway} from './gateway.js'
@@ -91,9 +99,9 @@ async function availableProbes(): Promise<Probe[]> {
   return probes
 }
 
-/** The python3 on PATH may be a pyenv or venv without the library; the system one often has it. */
+/** The first interpreter that has the library, so "before" and "after" run the same Python. */
 async function pythonWith(library: string): Promise<string | undefined> {
-  for (const python of ['python3', '/usr/bin/python3']) {
+  for (const python of PYTHON_CANDIDATES) {
     if (!(await exec([python, '-c', `import ${library}`])).failed) return python
   }
 

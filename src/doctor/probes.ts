@@ -38,6 +38,9 @@ except Exception as e:
     print(json.dumps({"code": type(e).__name__, "message": str(e)})); sys.exit(1)
 `
 
+/** The python3 on PATH may be a pyenv or venv without the library; the system one often has it. */
+export const PYTHON_CANDIDATES: readonly string[] = ['python3', '/usr/bin/python3']
+
 export function nodeProbe(mode: 'fetch' | 'https', node = process.execPath): Probe {
   return {
     argv: (url) => [node, '-e', NODE_SCRIPT, mode, url],

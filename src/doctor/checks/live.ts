@@ -7,7 +7,15 @@ import {type DoctorContext} from '../context.js'
 import {type Handshake, hostOf} from '../handshake.js'
 import {type Finding, ok, problem, SETUP_FIX, skipped} from '../finding.js'
 import {SWITCHES} from '../overrides-env.js'
-import {curlProbe, nodeProbe, type Probe, type ProbeResult, pythonProbe, runProbe} from '../probes.js'
+import {
+  curlProbe,
+  nodeProbe,
+  type Probe,
+  type ProbeResult,
+  PYTHON_CANDIDATES,
+  pythonProbe,
+  runProbe,
+} from '../probes.js'
 
 const IN_PROCESS = 'node in-process'
 
@@ -109,7 +117,7 @@ function probeEnv(context: DoctorContext): NodeJS.ProcessEnv {
 }
 
 function pythons(context: DoctorContext): string[] {
-  return context.options.pythons ?? ['python3', '/usr/bin/python3']
+  return context.options.pythons ?? [...PYTHON_CANDIDATES]
 }
 
 /** The python3 on PATH may be a venv without the library while the system one has it. */
