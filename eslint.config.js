@@ -4,7 +4,7 @@ import globals from 'globals'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  {ignores: ['lib/**', 'node_modules/**', 'test/fixtures/**', 'oclif.manifest.json']},
+  {ignores: ['lib/**', 'dist/**', 'node_modules/**', 'test/fixtures/**', 'oclif.manifest.json']},
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,15 +1,17 @@
 #!/usr/bin/env node
-// `certs setup` with nothing to do is answered before oclif loads: every `dev setup` pays for this path.
+// `certs setup` runs before oclif loads: a no-op answers from the stamp, and a run with simple flags goes
+// straight to the shared setup body. Every `dev setup` pays for this path.
 const args = process.argv.slice(2)
-if (args[0] === 'certs' && args[1] === 'setup') {
-  const {fastSetupArgs, fastNoop} = await import('../lib/plan/fast-path.js')
-  const options = fastSetupArgs(args.slice(2))
-  const summary = options && (await fastNoop({...options, cwd: process.cwd()}))
-  if (summary) {
-    process.stdout.write(`Nothing to do: ${summary} already set up.\n`)
-    process.exit(0)
-  }
+const fast = args[0] === 'certs' && args[1] === 'setup' && (await import('../dist/plan/fast-path.js'))
+const options = fast && fast.fastSetupArgs(args.slice(2))
+const summary = options && (await fast.fastNoop({...options, cwd: process.cwd()}))
+if (summary) {
+  process.stdout.write(`Nothing to do: ${summary} already set up.\n`)
+  process.exit(0)
 }
 
-const {execute} = await import('@oclif/core')
-await execute({dir: import.meta.url})
+if (options) await fast.directSetup(options)
+else {
+  const {execute} = await import('@oclif/core')
+  await execute({dir: import.meta.url})
+}

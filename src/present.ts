@@ -1,10 +1,25 @@
-import {type Command} from '@oclif/core'
 import {writeSync} from 'node:fs'
 
 import {DevCertsError} from './system/errors.js'
 
+/** Where a command's output goes: an oclif Command is one, and so is the direct `certs setup` path. */
+export interface Reporter {
+  exit(code: number): never
+  jsonEnabled(): boolean
+  log(message: string): void
+  logToStderr(message: string): void
+}
+
+/** The Reporter of a run without oclif: plain lines, and no --json (that path never takes it). */
+export const processReporter: Reporter = {
+  exit: (code) => process.exit(code),
+  jsonEnabled: () => false,
+  log: (message) => process.stdout.write(`${message}\n`),
+  logToStderr: (message) => process.stderr.write(`${message}\n`),
+}
+
 /** Shows a DevCertsError as message + fix, with its exit code; anything else is a bug and shows as such. */
-export function failWith(command: Command, error: unknown): never {
+export function failWith(command: Reporter, error: unknown): never {
   if (error instanceof DevCertsError) {
     if (command.jsonEnabled()) {
       // The same envelope every --json result has, so a script reads `status` and `exitCode` either way.
@@ -27,11 +42,11 @@ export function failWith(command: Command, error: unknown): never {
   throw error
 }
 
-export function printWarnings(command: Command, warnings: string[]): void {
+export function printWarnings(command: Reporter, warnings: string[]): void {
   for (const warning of warnings) command.logToStderr(`warning: ${warning}`)
 }
 
-export function printManual(command: Command, commands: string[][]): void {
+export function printManual(command: Reporter, commands: string[][]): void {
   if (commands.length === 0) return
   command.log('\nRun these admin commands (no terminal for sudo here), then run setup again:')
   for (const argv of commands) command.log(`  ${argv.map((arg) => shellWord(arg)).join(' ')}`)

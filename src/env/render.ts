@@ -1,17 +1,29 @@
-import {readFileSync} from 'node:fs'
+import {existsSync, readFileSync} from 'node:fs'
+import {dirname, join} from 'node:path'
+import {fileURLToPath} from 'node:url'
 
 import {type HomePaths} from '../system/paths.js'
 import {type ProfileShell} from './profile.js'
 import {dotenvQuote, fishQuote, pwshQuote, shQuote} from './quote.js'
 
-const TEMPLATES = new URL('../../templates/', import.meta.url)
+let templates: string | undefined
+
+/** The package's templates/, found upward: this code runs from src/, lib/ or a bundled chunk in dist/. */
+function templatesDir(): string {
+  if (templates) return templates
+  for (let dir = dirname(fileURLToPath(import.meta.url)); dir !== dirname(dir); dir = dirname(dir)) {
+    if (existsSync(join(dir, 'templates', 'env.sh'))) return (templates = join(dir, 'templates'))
+  }
+
+  throw new Error(`templates/ not found above ${fileURLToPath(import.meta.url)}: the package is incomplete`)
+}
 
 export type Shell = 'dotenv' | 'fish' | 'pwsh' | 'sh'
 export const SHELLS: readonly Shell[] = ['sh', 'fish', 'pwsh', 'dotenv']
 
 /** Fills `{{name}}` slots in a file from templates/. Unknown slots are an error in our own templates. */
 export function renderTemplate(name: string, values: Record<string, string>): string {
-  const text = readFileSync(new URL(name, TEMPLATES), 'utf8')
+  const text = readFileSync(join(templatesDir(), name), 'utf8')
   return text.replaceAll(/\{\{(\w+)\}\}/g, (_, key: string) => {
     if (!(key in values)) throw new Error(`template ${name} has no value for {{${key}}}`)
     return values[key]

@@ -36,22 +36,23 @@ export async function fastNoop(options: {
   return hit?.summary
 }
 
+export interface FastSetupOptions {
+  configFile?: string
+  dataDir: string
+  shellProfile: boolean
+  system: boolean
+  yes: boolean
+}
+
 /** The flags the fast path understands; anything else (--json, --dry-run, a typo) goes to oclif. */
-export function fastSetupArgs(
-  args: string[],
-): {configFile?: string; dataDir: string; shellProfile: boolean; system: boolean} | undefined {
-  const options = {
-    configFile: undefined as string | undefined,
-    dataDir: defaultDataDir(),
-    shellProfile: false,
-    system: true,
-  }
+export function fastSetupArgs(args: string[]): FastSetupOptions | undefined {
+  const options: FastSetupOptions = {dataDir: defaultDataDir(), shellProfile: false, system: true, yes: false}
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]
     if (arg === '--no-system') options.system = false
     else if (arg === '--system') options.system = true
     else if (arg === '--shell-profile') options.shellProfile = true
-    else if (arg === '-y' || arg === '--yes') continue
+    else if (arg === '-y' || arg === '--yes') options.yes = true
     else if (arg === '--config' && args[i + 1]) options.configFile = args[++i]
     else if (arg.startsWith('--config=')) options.configFile = arg.slice('--config='.length)
     else return undefined
@@ -65,4 +66,22 @@ async function exists(path: string): Promise<boolean> {
     () => true,
     () => false,
   )
+}
+
+/**
+ * A setup with work to do and only the flags above runs without oclif: loading it is a large part of a first
+ * setup's time beside the OS tool. Same body, same output, same exit code as the oclif command.
+ */
+export async function directSetup(options: FastSetupOptions): Promise<void> {
+  const [{setupCommand}, {processReporter}] = await Promise.all([
+    import('./setup-command.js'),
+    import('../present.js'),
+  ])
+  const flags = {
+    config: options.configFile,
+    'shell-profile': options.shellProfile,
+    system: options.system,
+    yes: options.yes,
+  }
+  await setupCommand(flags, processReporter, options.dataDir)
 }

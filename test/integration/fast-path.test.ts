@@ -1,8 +1,10 @@
+import {execa} from 'execa'
 import {appendFile, readFile, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
+import {pathToFileURL} from 'node:url'
 import {afterAll, describe, expect, it} from 'vitest'
 
-import {cleanEnv, dev} from '../helpers/cli.js'
+import {BIN, cleanEnv, dev, REPO} from '../helpers/cli.js'
 import {makeRootCa, pinOf} from '../helpers/pki.js'
 import {makeProject, removeProjects} from '../helpers/project.js'
 
@@ -48,5 +50,54 @@ describe('the no-op fast path', () => {
     // Other flags are a different wanted state, and --json always takes the full path.
     expect((await setup(dir, home, ['--json'])).stdout).toContain('"status": "up-to-date"')
     expect((await setup(dir, home)).stdout).toBe('Nothing to do: team already set up.')
+  })
+})
+
+/** The same `certs setup` through oclif's dispatcher, which bin/run.js skips for simple flags. */
+async function throughOclif(args: string[], options: {cwd: string; env: Record<string, string>}) {
+  const oclif = pathToFileURL(join(REPO, 'node_modules', '@oclif', 'core', 'lib', 'index.js')).href
+  const script = `const {execute} = await import(${JSON.stringify(oclif)})
+await execute({args: process.argv.slice(1), dir: ${JSON.stringify(pathToFileURL(BIN).href)}})`
+  return execa(process.execPath, ['--input-type=module', '-e', script, ...args], {
+    cwd: options.cwd,
+    env: options.env,
+    extendEnv: false,
+    reject: false,
+    stdin: 'ignore',
+  })
+}
+
+/** A first setup with simple flags runs without oclif; what the user sees must not depend on that. */
+describe('the direct setup path', () => {
+  let someoneElse: ReturnType<typeof makeRootCa> | undefined
+  const cases: Array<{args: string[]; name: string; prepare?: (dir: string) => Promise<void>}> = [
+    {args: ['--no-system'], name: 'a first setup'},
+    {
+      args: ['--no-system', '--yes', '--config', '.devcerts.json'],
+      name: 'a first setup with --yes and --config',
+    },
+    {
+      args: ['--no-system'],
+      name: 'a pin that does not match',
+      async prepare(dir) {
+        someoneElse ??= makeRootCa({commonName: 'Someone Else'})
+        await writeFile(join(dir, 'certs', 'root.pem'), someoneElse.certPem)
+      },
+    },
+    {args: ['--no-system', '--config', 'missing.json'], name: 'a missing --config file'},
+  ]
+
+  it.each(cases)('$name: same output and exit code with and without oclif', async ({args, prepare}) => {
+    const runs = []
+    for (const via of [dev, throughOclif]) {
+      const {dir, home} = await makeProject()
+      await prepare?.(dir)
+      const result = await via(['certs', 'setup', ...args], {cwd: dir, env: cleanEnv({DEV_CERTS_HOME: home})})
+      const local = (text: string) => text.replaceAll(dir, '<project>')
+      runs.push({exitCode: result.exitCode, stderr: local(result.stderr), stdout: local(result.stdout)})
+    }
+
+    expect(runs[0].stdout + runs[0].stderr).not.toBe('')
+    expect(runs[0]).toEqual(runs[1])
   })
 })

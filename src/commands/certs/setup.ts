@@ -1,8 +1,8 @@
 import {Command, Flags} from '@oclif/core'
 
-import {STORE_NAMES, TOOL_IDS, type ToolId} from '../../config/team-config.js'
-import {runSetup, type SetupReport} from '../../plan/setup-run.js'
-import {failWith, printManual, printWarnings} from '../../present.js'
+import {STORE_NAMES, TOOL_IDS} from '../../config/team-config.js'
+import {setupCommand} from '../../plan/setup-command.js'
+import {type SetupReport} from '../../plan/setup-run.js'
 
 export default class CertsSetup extends Command {
   static override description = `Acquires each authority in .devcerts.json, checks it against its pinned SHA-256 fingerprints, \
@@ -54,48 +54,6 @@ Exit codes: 0 done or nothing to do; 1 error (nothing written); 3 admin steps le
 
   async run(): Promise<SetupReport> {
     const {flags} = await this.parse(CertsSetup)
-    const quiet = this.jsonEnabled()
-    const progress = (line: string) => quiet || this.logToStderr(`  ${line}`)
-    const report = await runSetup({
-      configFile: flags.config,
-      configure: flags.configure as ToolId[] | undefined,
-      cwd: process.cwd(),
-      dataDir: this.config.dataDir,
-      direnv: flags.direnv,
-      dryRun: flags['dry-run'],
-      interactive: !flags.yes && Boolean(process.stdin.isTTY && process.stderr.isTTY),
-      progress,
-      shellProfile: flags['shell-profile'],
-      stores: {
-        browsers: flags.browsers,
-        java: flags.java,
-        store: flags.store,
-        systemWide: flags['system-wide'],
-      },
-      system: flags.system,
-    }).catch((error: unknown) => failWith(this, error))
-    if (!quiet) {
-      printWarnings(this, report.warnings)
-      for (const note of report.notes) this.logToStderr(`  ${note}`)
-      this.log(summary(report))
-      printManual(this, report.manualCommands)
-    }
-
-    process.exitCode = report.exitCode
-    return report
-  }
-}
-
-function summary(report: SetupReport): string {
-  const names = report.authorities.map((a) => a.name).join(', ')
-  switch (report.status) {
-    case 'admin-steps-left':
-      return `Set up ${names} for this user; the admin steps below are left to run.`
-    case 'changed':
-      return `Set up ${names}: ${report.steps.length} change(s). Env: ${report.files.env}, ${report.files.envSh}`
-    case 'dry-run':
-      return `Dry run: ${report.steps.length} step(s) above would run; nothing was changed.`
-    case 'up-to-date':
-      return `Nothing to do: ${names} already set up.`
+    return setupCommand(flags, this, this.config.dataDir)
   }
 }
