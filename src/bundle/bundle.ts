@@ -13,9 +13,13 @@ export function teamCertificates(authorities: Authority[]): Array<{authority: st
   )
 }
 
+/** The first line of the CA-only file, which the combined bundle embeds whole after the public roots. */
+export const TEAM_CA_HEADER =
+  '# dev-certs: team certificate authorities. Generated; `dev certs refresh` rewrites it.'
+
 /** The CA-only file (for variables that extend the default roots, such as NODE_EXTRA_CA_CERTS). */
 export function renderTeamCa(authorities: Authority[]): string {
-  const lines = ['# dev-certs: team certificate authorities. Generated; `dev certs refresh` rewrites it.\n']
+  const lines = [`${TEAM_CA_HEADER}\n`]
   for (const {authority, cert} of teamCertificates(authorities)) {
     lines.push(`# ${authority}: ${comment(cert.subject)} ${showFingerprint(cert.fingerprint)}\n`, cert.pem)
   }

@@ -38,27 +38,6 @@ except Exception as e:
     print(json.dumps({"code": type(e).__name__, "message": str(e)})); sys.exit(1)
 `
 
-/**
- * Every library in one interpreter: starting Python and importing ssl is paid once, and httpx's own import
- * is the longest part of the whole live check. One JSON line per library, in the order asked.
- */
-const PYTHON_LIBRARIES_SCRIPT = `
-import json, sys
-url = sys.argv[1]
-for lib in sys.argv[2:]:
-    try:
-        mod = __import__(lib)
-    except ImportError:
-        print(json.dumps({"lib": lib, "missing": True}), flush=True); continue
-    try:
-        r = mod.get(url, timeout=10)
-        print(json.dumps({"lib": lib, "status": r.status_code}), flush=True)
-    except Exception as e:
-        print(json.dumps({"lib": lib, "code": type(e).__name__, "message": str(e)}), flush=True)
-`
-
-export type PythonLibrary = 'httpx' | 'requests'
-
 /** The python3 on PATH may be a pyenv or venv without the library; the system one often has it. */
 export const PYTHON_CANDIDATES: readonly string[] = ['python3', '/usr/bin/python3']
 
@@ -70,7 +49,7 @@ export function nodeProbe(mode: 'fetch' | 'https', node = process.execPath): Pro
   }
 }
 
-export function pythonProbe(library: PythonLibrary, python = 'python3'): Probe {
+export function pythonProbe(library: 'httpx' | 'requests', python = 'python3'): Probe {
   return {
     argv: (url) => [python, '-c', PYTHON_SCRIPT, library, url],
     client: `python ${library}`,
@@ -129,47 +108,6 @@ export async function runProbe(
     ? {message: 'timed out'}
     : probe.explain(`${result.stdout}\n${result.stderr}`.trim())
   return {client: probe.client, installed: true, ok: false, ...explained}
-}
-
-/**
- * One interpreter, several libraries, one process: a result per library (not installed when the interpreter
- * lacks it, or lacks Python itself), each explained as its single-library probe would.
- */
-export async function runPythonProbes(
-  python: string,
-  libraries: readonly PythonLibrary[],
-  url: string,
-  env: NodeJS.ProcessEnv,
-  timeoutMs = 20_000,
-): Promise<ProbeResult[]> {
-  const result = await exec([python, '-c', PYTHON_LIBRARIES_SCRIPT, url, ...libraries], {
-    env,
-    extendEnv: false,
-    timeoutMs,
-  })
-  type Line = {code?: string; lib: string; message?: string; missing?: boolean; status?: number}
-  const lines = new Map<string, Line>()
-  for (const line of result.stdout.split('\n').filter((l) => l.startsWith('{'))) {
-    const parsed = JSON.parse(line) as Line
-    lines.set(parsed.lib, parsed)
-  }
-
-  return libraries.map((library) => {
-    const client = `python ${library}`
-    const line = lines.get(library)
-    if (result.missing || line?.missing)
-      return {client, installed: false, message: 'not installed', ok: false}
-    if (line?.status !== undefined) {
-      return {client, installed: true, message: `verified (HTTP ${line.status})`, ok: true}
-    }
-    if (line) {
-      const explained = pythonProbe(library, python).explain(JSON.stringify(line))
-      return {client, installed: true, ok: false, ...explained}
-    }
-    // No line for it: the interpreter died or timed out before reaching this library.
-    const reason = result.timedOut ? 'timed out' : (result.stderr.trim().split('\n').at(-1) ?? 'failed')
-    return {client, installed: true, message: reason || 'failed', ok: false}
-  })
 }
 
 function fromJson(output: string): {code?: string; message: string} {

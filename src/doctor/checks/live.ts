@@ -13,9 +13,8 @@ import {
   type Probe,
   type ProbeResult,
   PYTHON_CANDIDATES,
-  type PythonLibrary,
+  pythonProbe,
   runProbe,
-  runPythonProbes,
 } from '../probes.js'
 
 const IN_PROCESS = 'node in-process'
@@ -49,17 +48,25 @@ async function hostFindings(context: DoctorContext, url: URL, limit: Slots): Pro
   const env = probeEnv(context)
   const timeoutMs = context.options.timeoutMs ?? 10_000
   const run = (probe: Probe) => limit(() => runProbe(probe, url.href, env, timeoutMs))
-  const python = firstInstalled(pythons(context), ['requests', 'httpx'], (interpreter, libraries) =>
-    limit(() => runPythonProbes(interpreter, libraries, url.href, env, timeoutMs)),
-  )
-  // Python is the longest probe by far, so it takes a slot first.
-  const [pythonResults, shake, team, bundle, ...results] = await Promise.all([
-    python,
+  const python = (library: 'httpx' | 'requests') =>
+    firstInstalled(
+      pythons(context).map((interpreter) => pythonProbe(library, interpreter)),
+      run,
+    )
+  // Longest first: on a small machine the slots go to the Python interpreters (httpx's import alone is most of
+  // the whole check), and the quick clients fill in beside them.
+  const httpx = python('httpx')
+  const requests = python('requests')
+  const node = run(nodeProbe('https'))
+  const curl = run(curlProbe(context.options.curl))
+  const [shake, team, bundle, ...results] = await Promise.all([
     context.handshake(url),
     context.team(),
     context.caFile(context.paths.bundle),
-    run(nodeProbe('https')),
-    run(curlProbe(context.options.curl)),
+    node,
+    requests,
+    httpx,
+    curl,
   ])
   const diagnosis = diagnose(
     url,
@@ -77,11 +84,7 @@ async function hostFindings(context: DoctorContext, url: URL, limit: Slots): Pro
           SETUP_FIX,
           {repair: {kind: 'setup'}},
         )
-  const [nodeResult, curlResult] = results
-  return [
-    inProcess,
-    ...[nodeResult, ...pythonResults, curlResult].map((result) => finding(url, host, result, diagnosis)),
-  ]
+  return [inProcess, ...results.map((result) => finding(url, host, result, diagnosis))]
 }
 
 function handshakeResult(shake: Handshake): ProbeResult {
@@ -123,32 +126,15 @@ function pythons(context: DoctorContext): string[] {
   return context.options.pythons ?? [...PYTHON_CANDIDATES]
 }
 
-/**
- * The python3 on PATH may be a venv without a library while the system one has it: each library is taken
- * from the first interpreter that has it, and the next interpreter is asked only for what is still missing.
- */
-async function firstInstalled(
-  interpreters: string[],
-  libraries: PythonLibrary[],
-  run: (interpreter: string, libraries: PythonLibrary[]) => Promise<ProbeResult[]>,
-): Promise<ProbeResult[]> {
-  const found = new Map<PythonLibrary, ProbeResult>()
-  for (const interpreter of interpreters) {
-    const wanted = libraries.filter((library) => !found.get(library)?.installed)
-    if (wanted.length === 0) break
-    const results = await run(interpreter, wanted)
-    for (const [i, library] of wanted.entries()) found.set(library, results[i])
+/** The python3 on PATH may be a venv without the library while the system one has it. */
+async function firstInstalled(probes: Probe[], run: (probe: Probe) => Promise<ProbeResult>) {
+  let result: ProbeResult | undefined
+  for (const probe of probes) {
+    result = await run(probe)
+    if (result.installed) return result
   }
 
-  return libraries.map(
-    (library) =>
-      found.get(library) ?? {
-        client: `python ${library}`,
-        installed: false,
-        message: 'not installed',
-        ok: false,
-      },
-  )
+  return result ?? {client: 'python', installed: false, message: 'not installed', ok: false}
 }
 
 type Slots = <T>(job: () => Promise<T>) => Promise<T>
