@@ -24,29 +24,36 @@ export interface Explained {
 
 /**
  * Looks at what the gateway presented, in the order clients verify: the chain to a team CA first (so a
- * changed certificate is not reported as merely expired), then validity, then the host name.
+ * changed certificate is not reported as merely expired), then validity, then the host name. A missing
+ * intermediate is named only when a team CA we hold shows it: a leaf sent alone whose issuer is no team CA
+ * looks the same whether the gateway forgot the team's intermediate or another CA issued it, and only the
+ * second reading is safe to act on.
  */
 export function diagnose(url: URL, chain: Certificate[], team: Certificate[], now = new Date()): Diagnosis {
   const [leaf] = chain
   if (!leaf) return {}
   const trusted = new Set<Fingerprint>(team.map((cert) => cert.fingerprint))
+  const sent = new Set<Fingerprint>(chain.map((cert) => cert.fingerprint))
   const known = [...chain.slice(1), ...team]
-  const issuer = leaf.selfSigned ? leaf : known.find((cert) => signedBy(leaf, cert))
-  if (!issuer) {
-    return {
-      cause: 'intermediate-missing',
-      // Only the leaf came and its issuer is not a team CA we hold: usually a forgotten intermediate.
-      detail:
-        `it sends only "${leaf.subject}", issued by "${leaf.issuer}", which is in neither its chain ` +
-        'nor the team CAs (or the certificate now comes from another CA)',
-    }
-  }
-
-  if (!chainReaches(leaf, known, trusted)) {
+  const path = pathToTeam(leaf, known, trusted)
+  if (!path) {
+    const unknownIssuer = !leaf.selfSigned && !known.some((cert) => signedBy(leaf, cert))
     return {
       cause: 'pin-mismatch',
       detail:
-        `it presents "${leaf.subject}" ${showFingerprint(leaf.fingerprint)}, ` + `issued by "${leaf.issuer}"`,
+        `it presents "${leaf.subject}" ${showFingerprint(leaf.fingerprint)}, issued by "${leaf.issuer}"` +
+        (unknownIssuer ? ', which is neither in the chain it sends nor a team CA' : ''),
+    }
+  }
+
+  const unsent = path.slice(1).filter((cert) => !cert.selfSigned && !sent.has(cert.fingerprint))
+  if (unsent.length > 0) {
+    return {
+      cause: 'intermediate-missing',
+      detail:
+        `it sends "${leaf.subject}" without the team's intermediate ` +
+        unsent.map((cert) => `"${cert.subject}" ${showFingerprint(cert.fingerprint)}`).join(', ') +
+        ', which clients then cannot find unless their bundle carries it',
     }
   }
 
@@ -78,11 +85,25 @@ export function explain(
     /ALTNAME|hostname mismatch|IP address mismatch|does not match target host|subject name/i.test(text)
   ) {
     cause = 'hostname-mismatch'
+  } else if (cause === 'intermediate-missing' && !ISSUER_NOT_FOUND.test(text)) {
+    // The bundle may carry the intermediate the gateway leaves out: this client failed for another reason.
+    cause = 'unknown'
   }
 
   const detail = cause === diagnosis.cause ? diagnosis.detail : undefined
   return {cause, detail, fix: FIXES[cause](host), words: PLAIN[cause](host)}
 }
+
+/** How Node, OpenSSL (Python, curl) and curl say that a certificate's issuer could not be found. */
+const ISSUER_NOT_FOUND = new RegExp(
+  [
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'UNABLE_TO_GET_ISSUER_CERT',
+    'unable to get (local )?issuer certificate',
+    'unable to verify the first certificate',
+  ].join('|'),
+  'i',
+)
 
 const PLAIN: Record<Cause, (host: string) => string> = {
   expired: () => "the gateway's certificate has expired",
@@ -100,26 +121,34 @@ const FIXES: Record<Cause, (host: string) => string> = {
     'Put a host name the certificate names in "hosts" of .devcerts.json, or reissue the gateway ' +
     `certificate with ${host} in its subjectAltName.`,
   'intermediate-missing': () =>
-    'Configure the gateway to send its full chain (leaf, then intermediate). Until then, add the ' +
-    "intermediate to the authority's source file and run `dev certs setup`, so the bundle carries it.",
-  'pin-mismatch': () =>
-    'If the team changed its gateway certificate or CA, update "fingerprints" in .devcerts.json from a ' +
-    'trusted channel and run `dev certs setup`. If not, something in between presents another ' +
-    'certificate: do not trust it.',
+    'Configure the gateway to send its full chain (leaf, then intermediate). Until then, run ' +
+    '`dev certs setup`: the team CAs include that intermediate, so the bundle then carries it.',
+  'pin-mismatch': (host) =>
+    `Check the gateway at ${host}: the certificate it presents (see the evidence) does not chain to a ` +
+    'pinned team CA. If the team changed its gateway certificate or CA, update "fingerprints" in ' +
+    '.devcerts.json from a trusted channel and run `dev certs setup`. If not, something in between ' +
+    'presents another certificate: do not trust it.',
   unknown: () =>
     'Run `dev certs setup`, then `DEBUG=dev-certs* dev certs doctor` to see every command and result.',
 }
 
-function chainReaches(leaf: Certificate, known: Certificate[], trusted: Set<Fingerprint>): boolean {
+/** The leaf, then each issuer up to the first team CA; undefined when the chain stops before one. */
+function pathToTeam(
+  leaf: Certificate,
+  known: Certificate[],
+  trusted: Set<Fingerprint>,
+): Certificate[] | undefined {
+  const path: Certificate[] = []
   let cert: Certificate | undefined = leaf
   for (let depth = 0; cert && depth < 8; depth++) {
-    if (trusted.has(cert.fingerprint)) return true
-    if (cert.selfSigned) return false
+    path.push(cert)
+    if (trusted.has(cert.fingerprint)) return path
+    if (cert.selfSigned) return undefined
     const current: Certificate = cert
     cert = known.find((candidate) => candidate !== current && signedBy(current, candidate))
   }
 
-  return false
+  return undefined
 }
 
 function day(cert: Certificate): string {

@@ -67,3 +67,6 @@ export function problem(
 
 /** The one fix that clears most fails: everything setup writes is regenerated from the config. */
 export const SETUP_FIX = 'dev certs setup'
+
+/** Rebuilds the bundle from today's OS roots and the team CAs already trusted, without the network. */
+export const REFRESH_FIX = 'dev certs refresh'

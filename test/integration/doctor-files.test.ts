@@ -3,6 +3,7 @@ import {join} from 'node:path'
 import {rootCertificates} from 'node:tls'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
+import {repair} from '../../src/doctor/fix.js'
 import {checkOf, type DoctorProject, makeDoctorProject} from '../helpers/doctor-project.js'
 import {type Issued, makeRootCa} from '../helpers/pki.js'
 
@@ -74,16 +75,52 @@ describe('dev certs doctor: the files setup wrote', () => {
     )
   })
 
-  it('a stale bundle (OS roots changed since setup) warns, with `dev certs setup` as the fix', async () => {
+  it('a stale bundle (OS roots changed since setup) warns, with `dev certs refresh` as the fix', async () => {
     const {made, osBundle} = await project()
     await appendFile(osBundle, `\n${makeRootCa({commonName: 'Newly Trusted Corporate Root'}).certPem}`)
-    const {report} = await made.doctor({offline: true})
+    const {findings, report} = await made.doctor({offline: true})
     const finding = checkOf(report, 'files').find((f) => f.id.startsWith('fresh:'))!
     expect(finding.status).toBe('warn')
     expect(finding.summary).toBe(
-      `the bundle is stale: 1 root(s) added to and 0 removed from ${osBundle} since setup`,
+      `the bundle is stale: it was built from an older copy of ${osBundle}, ` +
+        'which has 1 root(s) more and 0 fewer now',
     )
-    expect(finding.fix).toBe('dev certs setup')
+    expect(finding.fix).toBe('dev certs refresh')
+    expect(finding.fixable).toBe(true)
+    // --fix runs setup, which rebuilds the bundle from today's roots as refresh does.
+    await repair(findings, {
+      cwd: made.project,
+      dataDir: made.dir,
+      env: made.shellEnv,
+      interactive: false,
+      offline: true,
+      progress: () => {},
+    })
+    const again = await made.doctor({offline: true})
+    expect(checkOf(again.report, 'files').find((f) => f.id === finding.id)!.status).toBe('ok')
+  })
+
+  it("a shared DEV_CERTS_HOME: another project's team CA is ours, not a public root; no stale warning", async () => {
+    const first = await project()
+    const other = makeRootCa({commonName: 'Other Project Root'})
+    // A second project set up with the same home and OS bundle: the bundle now holds both teams' CAs.
+    const second = await makeDoctorProject({
+      env: {
+        DEV_CERTS_HOME: first.made.certsHome,
+        DEV_CERTS_OS_BUNDLE: first.osBundle,
+        HOME: first.made.userHome,
+      },
+      root: other,
+    })
+    projects.push(second)
+    expect(await readFile(first.bundle, 'utf8')).toContain(other.certPem.trim())
+    for (const made of [first.made, second]) {
+      const {report} = await made.doctor({offline: true})
+      const finding = checkOf(report, 'files').find((f) => f.id.startsWith('fresh:'))!
+      expect(`${finding.status} ${finding.summary}`).toBe(
+        `ok the bundle's public roots match ${first.osBundle}`,
+      )
+    }
   })
 
   it('mode 0600 warns with the exact chmod', async () => {

@@ -1,8 +1,9 @@
-import {writeFile} from 'node:fs/promises'
+import {appendFile, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {type FindingJson} from '../../src/doctor/report.js'
+import {runSetup} from '../../src/plan/setup-run.js'
 import {checkOf, type DoctorProject, makeDoctorProject, problems} from '../helpers/doctor-project.js'
 import {startGateway, type TestGateway} from '../helpers/gateway.js'
 import {type Issued, makeIntermediate, makeLeaf, makeRootCa} from '../helpers/pki.js'
@@ -15,6 +16,7 @@ const CLIENTS = ['node in-process', 'node https', 'python requests', 'python htt
  */
 describe('dev certs doctor: live handshakes per client', () => {
   let root: Issued
+  let issuing: Issued
   let made: DoctorProject
   const gateways: Record<string, TestGateway> = {}
   let live: FindingJson[]
@@ -23,12 +25,13 @@ describe('dev certs doctor: live handshakes per client', () => {
 
   beforeAll(async () => {
     root = makeRootCa({commonName: 'Doctor Live Root'})
-    const issuing = makeIntermediate(root, {commonName: 'Doctor Live Issuing CA'})
+    issuing = makeIntermediate(root, {commonName: 'Doctor Live Issuing CA'})
     const otherRoot = makeRootCa({commonName: 'Someone Else Root'})
     const otherIssuing = makeIntermediate(otherRoot, {commonName: 'Someone Else Issuing CA'})
     gateways.good = await startGateway({chain: [issuing], leaf: makeLeaf(issuing)})
     gateways.dropsIntermediate = await startGateway({leaf: makeLeaf(issuing)})
     gateways.changed = await startGateway({chain: [otherIssuing, otherRoot], leaf: makeLeaf(otherIssuing)})
+    gateways.foreignLeafAlone = await startGateway({leaf: makeLeaf(otherRoot)})
     gateways.expired = await startGateway({
       chain: [issuing],
       leaf: makeLeaf(issuing, {days: -2, notBeforeDays: -30}),
@@ -37,7 +40,8 @@ describe('dev certs doctor: live handshakes per client', () => {
       chain: [issuing],
       leaf: makeLeaf(issuing, {hosts: ['gateway.example.test']}),
     })
-    made = await makeDoctorProject({hosts: Object.values(gateways).map((g) => g.url), root})
+    const hosts = Object.entries(gateways).filter(([name]) => name !== 'dropsIntermediate')
+    made = await makeDoctorProject({hosts: hosts.map(([, g]) => g.url), root})
     // Five hosts, five clients each: room for a busy CI machine (no timing is asserted).
     live = checkOf((await made.doctor({timeoutMs: 60_000})).report, 'live')
   })
@@ -56,10 +60,10 @@ describe('dev certs doctor: live handshakes per client', () => {
 
   const cases: Array<[string, string, RegExp, string]> = [
     [
-      'dropsIntermediate',
-      'intermediate-missing',
+      'foreignLeafAlone',
+      'pin-mismatch',
       /UNABLE_TO_VERIFY_LEAF_SIGNATURE|unable to get local issuer certificate/,
-      'Configure the gateway to send its full chain',
+      'update "fingerprints" in .devcerts.json from a trusted channel',
     ],
     [
       'changed',
@@ -91,6 +95,57 @@ describe('dev certs doctor: live handshakes per client', () => {
     const finding = of('changed', 'curl')
     expect(finding.summary).toContain('the gateway now presents another certificate (pin mismatch)')
     expect(finding.evidence[1]).toContain('issued by "CN=Someone Else Issuing CA')
+  })
+
+  it('a leaf from another root, sent alone, is another certificate, not a missing intermediate', () => {
+    for (const client of CLIENTS) {
+      const finding = of('foreignLeafAlone', client)
+      expect(finding.summary, client).toContain('the gateway now presents another certificate (pin mismatch)')
+      expect(finding.summary, client).not.toContain('intermediate')
+      expect(finding.fix, client).toMatch(/^Check the gateway at 127\.0\.0\.1: /)
+      expect(finding.fix, client).not.toContain('intermediate')
+      expect(finding.evidence[1], client).toContain(
+        'issued by "CN=Someone Else Root, O=dev-certs demo", ' +
+          'which is neither in the chain it sends nor a team CA',
+      )
+    }
+  })
+
+  it("a gateway that leaves out the team's intermediate: every client fails, and setup clears it", async () => {
+    const project = await makeDoctorProject({hosts: [gateways.dropsIntermediate.url], root})
+    try {
+      // The team publishes its intermediate after this machine's setup: the doctor knows it, the bundle not.
+      await appendFile(join(project.project, 'certs', 'team-root.pem'), issuing.certPem)
+      const before = checkOf((await project.doctor({timeoutMs: 60_000})).report, 'live')
+      for (const client of CLIENTS) {
+        const finding = before.find((f) => f.id.endsWith(`:${client}`))!
+        expect(finding.status, `${client}: ${finding.summary}`).toBe('fail')
+        expect(finding.cause, `${client}: ${finding.evidence.join(' | ')}`).toBe('intermediate-missing')
+        expect(finding.summary).toContain('the gateway does not send its intermediate certificate')
+        expect(finding.evidence[0], client).toMatch(
+          /UNABLE_TO_VERIFY_LEAF_SIGNATURE|unable to get local issuer certificate/,
+        )
+        expect(finding.evidence[1], client).toContain(
+          `without the team's intermediate "CN=Doctor Live Issuing CA, O=dev-certs demo"`,
+        )
+        expect(finding.fix, client).toContain('Configure the gateway to send its full chain')
+      }
+
+      await runSetup({
+        cwd: project.project,
+        dataDir: project.dir,
+        dryRun: false,
+        env: project.bareEnv,
+        interactive: false,
+        progress: () => undefined,
+        shellProfile: true,
+        system: false,
+      })
+      const after = checkOf((await project.doctor({timeoutMs: 60_000})).report, 'live')
+      expect(problems(after)).toEqual([])
+    } finally {
+      await project.cleanup()
+    }
   })
 
   it('python and curl absent: reported as not installed, skipped, never as a failure', async () => {

@@ -71,4 +71,14 @@ describe('README client table', () => {
       expect(docs, row.variable).toMatch(new RegExp(`\\| \`${row.variable}\` +\\|`))
     for (const tool of TOOL_IDS) expect(docs, tool).toContain(tool)
   })
+
+  it("the doctor's sample reports count as many client variables as the table has", async () => {
+    const {readFile} = await import('node:fs/promises')
+    for (const file of ['../../README.md', '../../docs/doctor.md']) {
+      const docs = await readFile(new URL(file, import.meta.url), 'utf8')
+      const counts = [...docs.matchAll(/(\d+) client variable/g)].map(([, count]) => Number(count))
+      expect(counts.length, file).toBeGreaterThan(0)
+      expect(counts, file).toEqual(counts.map(() => CLIENT_VARIABLES.length))
+    }
+  })
 })

@@ -4,8 +4,8 @@ import {type Fingerprint, showFingerprint} from '../../certs/fingerprint.js'
 import {type CaFile} from '../ca-file.js'
 import {type Check} from '../check.js'
 import {type DoctorContext} from '../context.js'
-import {type Finding, ok, problem, SETUP_FIX} from '../finding.js'
-import {publicRoots, setHash} from '../public-roots.js'
+import {type Finding, ok, problem, REFRESH_FIX, SETUP_FIX} from '../finding.js'
+import {ourCas, publicRoots, setHash} from '../public-roots.js'
 
 /** The files setup writes exist, parse, hold every team CA, are current, and belong to the user. */
 export const filesCheck: Check = {
@@ -93,10 +93,13 @@ async function judge(context: DoctorContext, file: CaFile, label: string): Promi
   return findings
 }
 
-/** The bundle's public roots are the OS's current ones; a ca-certificates update makes it stale. */
+/**
+ * The bundle's public roots are the OS's current ones; a ca-certificates update makes it stale. Every CA
+ * dev-certs put there (all projects sharing this home) is left out on both sides: none is a public root.
+ */
 async function freshness(context: DoctorContext, inBundle: Set<Fingerprint>): Promise<Finding> {
-  const [roots, team, os] = await Promise.all([context.osRoots(), context.team(), publicRoots(context)])
-  const bundled = [...inBundle].filter((fp) => !team.fingerprints.has(fp))
+  const [roots, ours, os] = await Promise.all([context.osRoots(), ourCas(context), publicRoots(context)])
+  const bundled = [...inBundle].filter((fp) => !ours.has(fp))
   const added = [...os].filter((fp) => !inBundle.has(fp)).length
   const removed = bundled.filter((fp) => !os.has(fp)).length
   const id = `fresh:${context.paths.bundle}`
@@ -105,11 +108,13 @@ async function freshness(context: DoctorContext, inBundle: Set<Fingerprint>): Pr
     `bundle: ${bundled.length} roots, hash ${setHash(bundled)}`,
   ]
   if (added === 0 && removed === 0) return ok(id, `the bundle's public roots match ${roots.origin}`, evidence)
+  // Setup rebuilds the bundle too, so --fix (which runs setup) clears this as well.
   return problem(
     'warn',
     id,
-    `the bundle is stale: ${added} root(s) added to and ${removed} removed from ${roots.origin} since setup`,
-    SETUP_FIX,
+    `the bundle is stale: it was built from an older copy of ${roots.origin}, ` +
+      `which has ${added} root(s) more and ${removed} fewer now`,
+    REFRESH_FIX,
     {evidence, repair: {kind: 'setup'}},
   )
 }
