@@ -25,9 +25,9 @@ export interface Explained {
 /**
  * Looks at what the gateway presented, in the order clients verify: the chain to a team CA first (so a
  * changed certificate is not reported as merely expired), then validity, then the host name. A missing
- * intermediate is named only when a team CA we hold shows it: a leaf sent alone whose issuer is no team CA
- * looks the same whether the gateway forgot the team's intermediate or another CA issued it, and only the
- * second reading is safe to act on.
+ * intermediate is named only when a team CA we hold shows it. A leaf sent alone whose issuer is nowhere to be
+ * seen looks the same whether the gateway forgot an intermediate the team never published or another CA issued
+ * it: that is its own cause, and its fix tells the two apart by the issuer's name.
  */
 export function diagnose(url: URL, chain: Certificate[], team: Certificate[], now = new Date()): Diagnosis {
   const [leaf] = chain
@@ -39,7 +39,7 @@ export function diagnose(url: URL, chain: Certificate[], team: Certificate[], no
   if (!path) {
     const unknownIssuer = !leaf.selfSigned && !known.some((cert) => signedBy(leaf, cert))
     return {
-      cause: 'pin-mismatch',
+      cause: unknownIssuer ? 'issuer-unknown' : 'pin-mismatch',
       detail:
         `it presents "${leaf.subject}" ${showFingerprint(leaf.fingerprint)}, issued by "${leaf.issuer}"` +
         (unknownIssuer ? ', which is neither in the chain it sends nor a team CA' : ''),
@@ -80,13 +80,16 @@ export function explain(
 ): Explained {
   const text = `${code ?? ''} ${message}`
   let cause: Cause = diagnosis.cause ?? 'unknown'
-  if (/expired/i.test(text) && cause !== 'pin-mismatch') cause = 'expired'
+  if (/expired/i.test(text) && cause !== 'pin-mismatch' && cause !== 'issuer-unknown') cause = 'expired'
   else if (
     /ALTNAME|hostname mismatch|IP address mismatch|does not match target host|subject name/i.test(text)
   ) {
     cause = 'hostname-mismatch'
-  } else if (cause === 'intermediate-missing' && !ISSUER_NOT_FOUND.test(text)) {
-    // The bundle may carry the intermediate the gateway leaves out: this client failed for another reason.
+  } else if (
+    (cause === 'intermediate-missing' || cause === 'issuer-unknown') &&
+    !ISSUER_NOT_FOUND.test(text)
+  ) {
+    // This client found the issuer (its bundle may carry it) or never got that far: it failed for another reason.
     cause = 'unknown'
   }
 
@@ -109,6 +112,8 @@ const PLAIN: Record<Cause, (host: string) => string> = {
   expired: () => "the gateway's certificate has expired",
   'hostname-mismatch': (host) => `the certificate does not name ${host}`,
   'intermediate-missing': () => 'the gateway does not send its intermediate certificate',
+  'issuer-unknown': () =>
+    "the gateway's certificate comes from an issuer that is not a team CA and that it does not send",
   'pin-mismatch': () =>
     'the gateway now presents another certificate (pin mismatch): it does not chain to a team CA',
   unknown: () => 'the client could not verify the gateway',
@@ -123,6 +128,11 @@ const FIXES: Record<Cause, (host: string) => string> = {
   'intermediate-missing': () =>
     'Configure the gateway to send its full chain (leaf, then intermediate). Until then, run ' +
     '`dev certs setup`: the team CAs include that intermediate, so the bundle then carries it.',
+  'issuer-unknown': (host) =>
+    `Read the issuer in the evidence. If it is the team's own intermediate, the gateway at ${host} does not ` +
+    'send its full chain: configure it to send leaf then intermediate, and meanwhile add the intermediate to ' +
+    "the authority's source and run `dev certs setup`. If the team does not know that issuer, the gateway " +
+    'presents a certificate from another CA: do not trust it, and change a pin only from a trusted channel.',
   'pin-mismatch': (host) =>
     `Check the gateway at ${host}: the certificate it presents (see the evidence) does not chain to a ` +
     'pinned team CA. If the team changed its gateway certificate or CA, update "fingerprints" in ' +

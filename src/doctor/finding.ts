@@ -13,7 +13,8 @@ export type Repair =
   | {kind: 'setup'; shellProfile?: boolean; system?: boolean}
 
 /** Why a live handshake failed, in plain words (see cause.ts). */
-export type Cause = 'expired' | 'hostname-mismatch' | 'intermediate-missing' | 'pin-mismatch' | 'unknown'
+export type Cause =
+  'expired' | 'hostname-mismatch' | 'intermediate-missing' | 'issuer-unknown' | 'pin-mismatch' | 'unknown'
 
 export interface Finding {
   /** Live checks: the cause of a failed handshake. */

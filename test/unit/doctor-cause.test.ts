@@ -13,9 +13,20 @@ describe('doctor: the cause of a failed handshake', () => {
   const issuing = makeIntermediate(root, {commonName: 'Cause Team Issuing CA'})
   const foreign = makeRootCa({commonName: 'Cause Foreign Root'})
 
-  it('a leaf from a foreign root, sent alone, is another certificate, not a missing intermediate', () => {
+  it('a leaf sent alone whose issuer is nowhere: an unknown issuer, neither blamed nor excused', () => {
     const diagnosis = diagnose(gatewayUrl, [cert(makeLeaf(foreign))], [cert(root)])
-    expect(diagnosis.cause).toBe('pin-mismatch')
+    expect(diagnosis.cause).toBe('issuer-unknown')
+    // An intermediate the team never published gives the very same chain to look at.
+    expect(diagnose(gatewayUrl, [cert(makeLeaf(issuing))], [cert(root)]).cause).toBe('issuer-unknown')
+    const explained = explain(
+      'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+      'unable to verify the first certificate',
+      diagnosis,
+      '127.0.0.1',
+    )
+    expect(explained.fix).toContain("If it is the team's own intermediate")
+    expect(explained.fix).toContain('from another CA: do not trust it')
+    expect(explain('ETIMEDOUT', 'no answer within 10 s', diagnosis, '127.0.0.1').cause).toBe('unknown')
     expect(diagnosis.detail).toMatch(/issued by "CN=Cause Foreign Root, O=dev-certs demo", which is neither/)
   })
 
