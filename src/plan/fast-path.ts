@@ -73,10 +73,7 @@ async function exists(path: string): Promise<boolean> {
  * setup's time beside the OS tool. Same body, same output, same exit code as the oclif command.
  */
 export async function directSetup(options: FastSetupOptions): Promise<void> {
-  const [{setupCommand}, {processReporter}] = await Promise.all([
-    import('./setup-command.js'),
-    import('../present.js'),
-  ])
+  const {processReporter, setupCommand} = await import('./setup-command.js')
   const flags = {
     config: options.configFile,
     'shell-profile': options.shellProfile,

@@ -1,6 +1,7 @@
 import {showFingerprint} from '../certs/fingerprint.js'
 import {loadTeamConfig} from '../config/find.js'
 import {type TeamConfig, type ToolId} from '../config/team-config.js'
+import {prefetchExec} from '../system/exec.js'
 import {withLock} from '../system/lock.js'
 import {certsHome, type HomePaths} from '../system/paths.js'
 import {shellProfile} from '../env/profile.js'
@@ -49,6 +50,8 @@ export interface SetupReport {
 
 export async function runSetup(options: SetupRunOptions): Promise<SetupReport> {
   const env = options.env ?? process.env
+  // Most setups run a command (the store's refresh tool, sudo, git): load it while the config is read.
+  prefetchExec()
   const config = await loadTeamConfig({configFile: options.configFile, cwd: options.cwd})
   const paths = certsHome(options.dataDir, env)
   const profile = options.shellProfile ? shellProfile(env) : undefined

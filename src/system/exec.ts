@@ -1,5 +1,3 @@
-import {execa} from 'execa'
-
 import {CommandError} from './errors.js'
 import {logger} from './log.js'
 
@@ -24,10 +22,22 @@ export interface ExecOptions {
   timeoutMs?: number
 }
 
+let execaModule: Promise<typeof import('execa')> | undefined
+
+/**
+ * execa is most of the code a setup loads. It comes in when a command is about to run, or earlier, when a
+ * caller that will run one calls this first: then it loads while the caller waits on files.
+ */
+export function prefetchExec(): void {
+  execaModule ??= import('execa')
+}
+
 /** Runs argv without a shell and never throws for a failing command: callers decide. */
 export async function exec(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
   const [file, ...args] = argv
   log('run %o', argv)
+  prefetchExec()
+  const {execa} = await execaModule!
   const result = await execa(file, args, {
     env: options.env,
     extendEnv: options.extendEnv ?? true,
