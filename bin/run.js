@@ -2,7 +2,7 @@
 // `certs setup` runs before oclif loads: a no-op answers from the stamp, and a run with simple flags goes
 // straight to the shared setup body. Every `dev setup` pays for this path.
 const args = process.argv.slice(2)
-const fast = args[0] === 'certs' && args[1] === 'setup' && (await import('../dist/plan/fast-path.js'))
+const fast = args[0] === 'certs' && args[1] === 'setup' && (await import('../dist/cli/fast-path.js'))
 const options = fast && fast.fastSetupArgs(args.slice(2))
 const summary = options && (await fast.fastNoop({...options, cwd: process.cwd()}))
 if (summary) {

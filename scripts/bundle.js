@@ -23,7 +23,7 @@ const common = {
 const main = await build({
   ...common,
   chunkNames: 'chunks/[name]-[hash]',
-  entryPoints: [...commands, 'lib/hooks/setup.js', 'lib/plan/setup-command.js'],
+  entryPoints: [...commands, 'lib/hooks/setup.js', 'lib/cli/setup.js'],
   external: ['@oclif/core'],
   outbase: 'lib',
   outdir: 'dist',
@@ -34,9 +34,9 @@ const main = await build({
 // is the chunked entry above, loaded only then.
 const fast = await build({
   ...common,
-  entryPoints: ['lib/plan/fast-path.js'],
-  external: ['./setup-command.js'],
-  outfile: 'dist/plan/fast-path.js',
+  entryPoints: ['lib/cli/fast-path.js'],
+  external: ['./setup.js'],
+  outfile: 'dist/cli/fast-path.js',
 })
 
 const outputs = [main, fast].flatMap((result) => Object.values(result.metafile.outputs))

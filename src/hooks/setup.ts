@@ -1,7 +1,7 @@
 import {type Hook} from '@oclif/core'
 
 import {locateConfig} from '../config/locate.js'
-import {fastNoop} from '../plan/fast-path.js'
+import {fastNoop} from '../cli/fast-path.js'
 import {DevCertsError} from '../system/errors.js'
 
 /** `debug` loads only when DEBUG is set: a host fires this hook on every `dev setup`. */

@@ -3,7 +3,7 @@ import {Command, Flags} from '@oclif/core'
 import {runDoctor} from '../../doctor/run-doctor.js'
 import {renderReport} from '../../doctor/render.js'
 import {type DoctorReport} from '../../doctor/report.js'
-import {failWith} from '../../present.js'
+import {failWith} from '../../cli/present.js'
 
 export default class CertsDoctor extends Command {
   static override description = `Checks the team config, the authorities and their pins, the OS store, \

@@ -3,7 +3,7 @@ import {existsSync} from 'node:fs'
 
 import {CLIENT_VARIABLES, wantedVariables} from '../../env/clients.js'
 import {envLines, type Shell, SHELLS} from '../../env/render.js'
-import {failWith} from '../../present.js'
+import {failWith} from '../../cli/present.js'
 import {DevCertsError} from '../../system/errors.js'
 import {certsHome} from '../../system/paths.js'
 

@@ -1,6 +1,6 @@
 import {Args, Command} from '@oclif/core'
 
-import {failWith} from '../../present.js'
+import {failWith} from '../../cli/present.js'
 import {type Inspection, inspectSource} from '../../sources/inspect.js'
 import {renderInspection} from '../../sources/inspect-text.js'
 

@@ -2,7 +2,7 @@ import {Command} from '@oclif/core'
 
 import {applyPlan} from '../../plan/apply.js'
 import {planRefresh} from '../../plan/refresh.js'
-import {failWith} from '../../present.js'
+import {failWith} from '../../cli/present.js'
 import {withLock} from '../../system/lock.js'
 import {certsHome} from '../../system/paths.js'
 

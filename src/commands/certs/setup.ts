@@ -1,7 +1,7 @@
 import {Command, Flags} from '@oclif/core'
 
 import {STORE_NAMES, TOOL_IDS} from '../../config/team-config.js'
-import {setupCommand} from '../../plan/setup-command.js'
+import {setupCommand} from '../../cli/setup.js'
 import {type SetupReport} from '../../plan/setup-run.js'
 
 export default class CertsSetup extends Command {

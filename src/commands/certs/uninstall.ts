@@ -1,7 +1,7 @@
 import {Command, Flags} from '@oclif/core'
 
 import {runUninstall, type UninstallReport} from '../../plan/uninstall-run.js'
-import {failWith, printManual, printWarnings} from '../../present.js'
+import {failWith, printManual, printWarnings} from '../../cli/present.js'
 
 export default class CertsUninstall extends Command {
   static override description = `Removes what setup added: the anchors in the OS store, the generated CA files, and the \

@@ -1,8 +1,8 @@
 import {type ToolId} from '../config/team-config.js'
-import {failWith, printManual, printWarnings, type Reporter} from '../present.js'
+import {runSetup, type SetupReport} from '../plan/setup-run.js'
+import {failWith, printManual, printWarnings, type Reporter} from './present.js'
 
-export {processReporter} from '../present.js'
-import {runSetup, type SetupReport} from './setup-run.js'
+export {processReporter} from './present.js'
 
 /** The flags of `certs setup`, as oclif parses them (the direct path fills the ones it understands). */
 export interface SetupFlags {

@@ -1,6 +1,6 @@
 import {writeSync} from 'node:fs'
 
-import {DevCertsError} from './system/errors.js'
+import {DevCertsError} from '../system/errors.js'
 
 /** Where a command's output goes: an oclif Command is one, and so is the direct `certs setup` path. */
 export interface Reporter {

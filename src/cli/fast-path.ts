@@ -3,9 +3,9 @@ import {join, resolve} from 'node:path'
 
 import {locateConfig} from '../config/locate.js'
 import {shellProfile} from '../env/profile.js'
+import {claimDailyWarning, expiryWarning} from '../plan/expiry-notice.js'
+import {matchStamp} from '../plan/noop-stamp.js'
 import {defaultDataDir} from '../system/paths.js'
-import {claimDailyWarning, expiryWarning} from './expiry-notice.js'
-import {matchStamp} from './noop-stamp.js'
 
 /**
  * The no-op answer for `certs setup` and the `setup` hook, before oclif loads: find the config, look up the
@@ -73,7 +73,7 @@ async function exists(path: string): Promise<boolean> {
  * setup's time beside the OS tool. Same body, same output, same exit code as the oclif command.
  */
 export async function directSetup(options: FastSetupOptions): Promise<void> {
-  const {processReporter, setupCommand} = await import('./setup-command.js')
+  const {processReporter, setupCommand} = await import('./setup.js')
   const flags = {
     config: options.configFile,
     'shell-profile': options.shellProfile,
