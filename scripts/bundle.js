@@ -23,22 +23,29 @@ const common = {
 const main = await build({
   ...common,
   chunkNames: 'chunks/[name]-[hash]',
-  entryPoints: [...commands, 'lib/hooks/setup.js', 'lib/cli/setup.js'],
+  entryPoints: [...commands, 'lib/cli/setup.js', 'lib/plan/setup-run.js', 'lib/system/errors.js'],
   external: ['@oclif/core'],
   outbase: 'lib',
   outdir: 'dist',
   splitting: true,
 })
 
-// The no-op answer runs on every `dev setup`: one file with built-ins only. The direct setup it hands work to
-// is the chunked entry above, loaded only then.
+// The no-op answers (bin/run.js, and the hook a host fires on every `dev setup`) are one file each, with
+// built-ins only. The setup they hand work to is a chunked entry above, loaded only then.
 const fast = await build({
   ...common,
   entryPoints: ['lib/cli/fast-path.js'],
   external: ['./setup.js'],
   outfile: 'dist/cli/fast-path.js',
 })
+const hook = await build({
+  ...common,
+  entryPoints: ['lib/hooks/setup.js'],
+  // The error classes come from the chunks setup-run uses, or `instanceof` would fail across two copies.
+  external: ['@oclif/core', '../plan/setup-run.js', '../system/errors.js'],
+  outfile: 'dist/hooks/setup.js',
+})
 
-const outputs = [main, fast].flatMap((result) => Object.values(result.metafile.outputs))
+const outputs = [main, fast, hook].flatMap((result) => Object.values(result.metafile.outputs))
 const bytes = outputs.reduce((sum, output) => sum + output.bytes, 0)
 console.error(`dist: ${outputs.length} files, ${Math.round(bytes / 1024)} KiB`)
