@@ -23,7 +23,13 @@ const common = {
 const main = await build({
   ...common,
   chunkNames: 'chunks/[name]-[hash]',
-  entryPoints: [...commands, 'lib/cli/setup.js', 'lib/plan/setup-run.js', 'lib/system/errors.js'],
+  entryPoints: [
+    ...commands,
+    'lib/cli/doctor.js',
+    'lib/cli/setup.js',
+    'lib/plan/setup-run.js',
+    'lib/system/errors.js',
+  ],
   external: ['@oclif/core'],
   outbase: 'lib',
   outdir: 'dist',

@@ -101,3 +101,28 @@ describe('the direct setup path', () => {
     expect(runs[0]).toEqual(runs[1])
   })
 })
+
+/** `certs doctor` with simple flags also runs without oclif; the report must not depend on that. */
+describe('the direct doctor path', () => {
+  const cases: Array<{args: string[]; name: string}> = [
+    {args: ['--offline'], name: 'an offline check of a set-up project'},
+    {args: ['--offline', '--timeout=5', '--config', '.devcerts.json'], name: 'with --timeout and --config'},
+    {args: ['--offline', '--config', 'missing.json'], name: 'a missing --config file'},
+  ]
+
+  it.each(cases)('$name: same report and exit code with and without oclif', async ({args}) => {
+    const {dir, home} = await makeProject()
+    const env = cleanEnv({DEV_CERTS_HOME: home, NO_COLOR: '1'})
+    expect((await dev(['certs', 'setup', '--no-system'], {cwd: dir, env})).exitCode).toBe(0)
+    const runs = []
+    for (const via of [dev, throughOclif]) {
+      const result = await via(['certs', 'doctor', ...args], {cwd: dir, env})
+      // The run's own duration is the one thing that differs.
+      const steady = (text: string) => text.replaceAll(/\(\d+(\.\d+)? s\b/g, '(N s')
+      runs.push({exitCode: result.exitCode, stderr: steady(result.stderr), stdout: steady(result.stdout)})
+    }
+
+    expect(runs[0].stdout + runs[0].stderr).toMatch(/dev certs doctor|Error: /)
+    expect(runs[0]).toEqual(runs[1])
+  })
+})

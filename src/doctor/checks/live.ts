@@ -47,7 +47,7 @@ export const liveCheck: Check = {
 async function hostFindings(context: DoctorContext, url: URL, limit: Slots): Promise<Finding[]> {
   const env = probeEnv(context)
   const timeoutMs = context.options.timeoutMs ?? 10_000
-  const run = (probe: Probe) => limit(() => runProbe(probe, url.href, env, timeoutMs))
+  const run = (probe: Probe, first = false) => limit(() => runProbe(probe, url.href, env, timeoutMs), first)
   const python = (library: 'httpx' | 'requests') =>
     firstInstalled(
       pythons(context).map((interpreter) => pythonProbe(library, interpreter)),
@@ -126,18 +126,22 @@ function pythons(context: DoctorContext): string[] {
   return context.options.pythons ?? [...PYTHON_CANDIDATES]
 }
 
-/** The python3 on PATH may be a venv without the library while the system one has it. */
-async function firstInstalled(probes: Probe[], run: (probe: Probe) => Promise<ProbeResult>) {
+/**
+ * The python3 on PATH may be a venv without the library while the system one has it. A retry goes to the
+ * head of the queue: it is the longest job left, and the quick clients queued meanwhile can wait beside it.
+ */
+async function firstInstalled(probes: Probe[], run: (probe: Probe, first: boolean) => Promise<ProbeResult>) {
   let result: ProbeResult | undefined
-  for (const probe of probes) {
-    result = await run(probe)
+  for (const [i, probe] of probes.entries()) {
+    result = await run(probe, i > 0)
     if (result.installed) return result
   }
 
   return result ?? {client: 'python', installed: false, message: 'not installed', ok: false}
 }
 
-type Slots = <T>(job: () => Promise<T>) => Promise<T>
+/** Runs `job` in a free slot, or when one frees; `first` puts it ahead of every job already waiting. */
+type Slots = <T>(job: () => Promise<T>, first?: boolean) => Promise<T>
 
 /**
  * At most `size` clients at once: with several hosts, starting every interpreter together only makes each
@@ -146,10 +150,10 @@ type Slots = <T>(job: () => Promise<T>) => Promise<T>
 function slots(size: number): Slots {
   let running = 0
   const waiting: Array<() => void> = []
-  return async (job) => {
+  return async (job, first = false) => {
     // A finished job hands its slot to the next waiter, so the count never goes over `size`.
     if (running < size) running++
-    else await new Promise<void>((resolve) => waiting.push(resolve))
+    else await new Promise<void>((resolve) => (first ? waiting.unshift(resolve) : waiting.push(resolve)))
     try {
       return await job()
     } finally {
