@@ -6,6 +6,7 @@ import {afterAll, beforeAll, expect, it} from 'vitest'
 import {removeProjects} from '../test/helpers/project.js'
 import {type Sandbox, sandboxUnavailable, startSandbox} from '../test/helpers/sandbox.js'
 import {
+  doctorOnSetUpMachine,
   type Figure,
   mkcertReference,
   p1NoopSetup,
@@ -43,6 +44,7 @@ it(`measures P1–P5 as ratios against baselines of the same run${quick ? ' (qui
   if (!sandbox) extra.push(`P2, P5 and mkcert skipped: ${skipSandbox}`)
   else if (wanted('P2')) figures.push(await p2FirstSetup(sandbox, quick ? 1 : Math.ceil(runs / 3)))
   if (wanted('P3')) figures.push(await p3Doctor(quick ? 1 : Math.max(5, Math.ceil(runs / 2))))
+  if (sandbox && wanted('P3')) extra.push(...(await doctorOnSetUpMachine(sandbox, quick ? 1 : 10)))
   if (wanted('P4')) figures.push(await p4Bundle(runs, scratch))
   if (sandbox && wanted('P5')) figures.push(await p5Hook(sandbox, runs, scratch))
   if (sandbox && !only) extra.push(...(await mkcertReference(sandbox, join(scratch, 'mkcert'))))
