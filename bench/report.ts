@@ -2,17 +2,33 @@ import {cpus, totalmem} from 'node:os'
 
 import {type Figure} from './figures.js'
 
-const PROFILE_NOTES = `## What dominated (node --cpu-prof)
+const PROFILE_NOTES = `## What dominated (node --cpu-prof), and what was done
 
-- **Before** (no-op \`certs setup\` through oclif, ~5× \`node -e 0\`): module loading — ESM and CommonJS
-  resolution of @oclif/core and its dependencies (about 200 ms of a ~1 s run on a loaded machine), then
-  oclif's plugin and manifest loading, GC, and only then our own work (a few ms: read the config, read one
-  certificate, hash the OS bundle).
-- **After**: \`bin/run.js\` answers a no-op \`certs setup\` before importing oclif. The last full run
-  recorded the SHA-256 of every file it read or wrote (\`.noop-stamps.json\`); the fast path re-hashes them
-  (config, sources, OS bundle, generated files, .env) with Node built-ins only, so what remains is Node's
-  own start-up plus ~1 ms of hashing. The \`setup\` hook uses the same check, so a host pays for loading the
-  plugin's hook module and that hashing, not for node-forge, the doctor or any network code.
+- **No-op setup (P1), before**: ~5× \`node -e 0\`. Module loading — ESM and CommonJS resolution of
+  @oclif/core and its dependencies (about 200 ms of a ~1 s run on a loaded machine), then oclif's plugin and
+  manifest loading, GC, and only then our own work (a few ms: read the config, read one certificate, hash
+  the OS bundle).
+- **No-op setup, after**: \`bin/run.js\` answers it before importing oclif. The last full run recorded the
+  SHA-256 of every file it read or wrote (\`.noop-stamps.json\`); the fast path (one bundled file, built-ins
+  only) re-hashes them, so what remains is Node's own start-up, ~10 ms of ES module loading and ~1 ms of
+  hashing. The \`setup\` hook (P5) uses the same check from one file of its own.
+- **First setup (P2), before**: ~1.6–1.8× the bare refresh. Of ~0.7 s on top of \`update-ca-certificates\`,
+  ~0.4 s was loading code: @oclif/core (~0.17 s over \`node -e 0\`), execa and its ~100 modules (~0.17 s),
+  our ~60 modules; then ~75 ms of our own work (acquire, plan, seven atomic writes with fsync).
+- **First setup, after**: the CLI runs from an esbuild bundle (\`dist/\`); a setup with simple flags skips
+  oclif and goes to the same body the oclif command runs; execa (254 KB of the bundle) loads while setup
+  reads its config. What remains on top of the refresh is ~200 ms: Node start-up (~40 ms), the fast-path
+  check, loading the setup chunks (~50 ms), acquiring and planning (~20 ms) and the seven writes (~35 ms),
+  all before the refresh can start, since the refresh needs the anchor written. Overlapping the user-file
+  writes with the refresh would save ~35 ms more; 1.15× of a ~0.8 s refresh leaves ~120 ms for Node's
+  start-up and all of our work together.
+- **Doctor (P3)**: the slowest client alone is Python importing httpx (~0.3 s of its ~0.4 s). The four
+  clients together need about twice its CPU (httpx 0.38, requests 0.25, Node 0.11, curl 0.06 s) and the
+  doctor's own process ~0.15 s (spawning, the in-process handshake's OpenSSL context, hashing), so on two
+  cores the floor is ~1.2× before any scheduling loss. Done: longest probes first, a retried interpreter at
+  the head of the queue, the in-process handshake against the bundle's team part first (parsing ~150 public
+  roots into an OpenSSL context cost 45–85 ms). Tried and dropped: one Python process for both libraries
+  (less CPU in all, but its import of both became the critical path: 1.45–1.5×).
 - First runs are dominated by \`update-ca-certificates\` itself (\`openssl rehash\` of /etc/ssl/certs).`
 
 export function renderResults(figures: Figure[], extra: string[], quick: boolean): string {
