@@ -2,7 +2,11 @@ import {runDoctor} from '../doctor/run-doctor.js'
 import {renderReport} from '../doctor/render.js'
 import {type DoctorReport} from '../doctor/report.js'
 import {defaultDataDir} from '../system/paths.js'
+import {flagValue, onceEach} from './argv.js'
 import {failWith, processReporter, type Reporter} from './present.js'
+
+/** An hour: more is a typo, and Node's timers overflow past ~24 days. */
+export const MAX_TIMEOUT = 3600
 
 export interface DoctorFlags {
   config?: string
@@ -55,18 +59,23 @@ export async function doctorCommand(
  */
 export function directDoctorFlags(args: string[]): DoctorFlags | undefined {
   const flags: DoctorFlags = {timeout: 10}
+  const seen = new Set<string>()
   for (let i = 0; i < args.length; i++) {
-    const [name, inline] = args[i].startsWith('--') ? args[i].split(/=(.*)/s, 2) : [args[i]]
-    const value = () => (inline === undefined ? args[++i] : inline)
-    if (name === '--offline' && inline === undefined) flags.offline = true
-    else if (name === '--fix' && inline === undefined) flags.fix = true
-    else if (name === '--config') flags.config = value()
-    else if (name === '--timeout') flags.timeout = Number(value())
-    else return undefined
-    if (flags.config === undefined && name === '--config') return undefined
+    const config = flagValue(args, i, '--config')
+    const timeout = flagValue(args, i, '--timeout')
+    if (args[i] === '--offline') flags.offline = true
+    else if (args[i] === '--fix') flags.fix = true
+    else if (config && onceEach(seen, '--config')) {
+      flags.config = config.value
+      i = config.next
+    } else if (timeout && onceEach(seen, '--timeout') && /^\d+$/.test(timeout.value)) {
+      // oclif's integer: digits only (no 1e3, +5, 0x5 or 5.0), at least 1.
+      flags.timeout = Number(timeout.value)
+      i = timeout.next
+    } else return undefined
   }
 
-  return Number.isInteger(flags.timeout) && flags.timeout >= 1 ? flags : undefined
+  return flags.timeout >= 1 && flags.timeout <= MAX_TIMEOUT ? flags : undefined
 }
 
 /** bin/run.js: the doctor without oclif, when the flags allow; false when oclif must take the run. */

@@ -6,6 +6,7 @@ import {shellProfile} from '../env/profile.js'
 import {claimDailyWarning, expiryWarning} from '../plan/expiry-notice.js'
 import {matchStamp} from '../plan/noop-stamp.js'
 import {defaultDataDir} from '../system/paths.js'
+import {flagValue, onceEach} from './argv.js'
 
 /**
  * The no-op answer for `certs setup` and the `setup` hook, before oclif loads: find the config, look up the
@@ -47,15 +48,18 @@ export interface FastSetupOptions {
 /** The flags the fast path understands; anything else (--json, --dry-run, a typo) goes to oclif. */
 export function fastSetupArgs(args: string[]): FastSetupOptions | undefined {
   const options: FastSetupOptions = {dataDir: defaultDataDir(), shellProfile: false, system: true, yes: false}
+  const seen = new Set<string>()
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]
+    const config = flagValue(args, i, '--config')
     if (arg === '--no-system') options.system = false
     else if (arg === '--system') options.system = true
     else if (arg === '--shell-profile') options.shellProfile = true
     else if (arg === '-y' || arg === '--yes') options.yes = true
-    else if (arg === '--config' && args[i + 1]) options.configFile = args[++i]
-    else if (arg.startsWith('--config=')) options.configFile = arg.slice('--config='.length)
-    else return undefined
+    else if (config && onceEach(seen, '--config')) {
+      options.configFile = config.value
+      i = config.next
+    } else return undefined
   }
 
   return options

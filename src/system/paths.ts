@@ -1,5 +1,5 @@
 import {homedir} from 'node:os'
-import {isAbsolute, join, resolve} from 'node:path'
+import {join, resolve} from 'node:path'
 
 import {DevCertsError} from './errors.js'
 
@@ -43,10 +43,11 @@ export function certsHome(dataDir: string, env: NodeJS.ProcessEnv = process.env)
 /** The CLI's data dir as oclif computes it for bin `dev`, for code that runs without an oclif Config. */
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.DEV_DATA_DIR) return env.DEV_DATA_DIR
-  if (process.platform === 'win32' && env.LOCALAPPDATA) return join(env.LOCALAPPDATA, 'dev')
+  // Exactly oclif's rule (Config.dir('data')), a relative XDG_DATA_HOME included: the hook and the oclif
+  // commands get oclif's dataDir, and every path must find the same home.
   const base =
-    env.XDG_DATA_HOME && isAbsolute(env.XDG_DATA_HOME)
-      ? env.XDG_DATA_HOME
-      : join(homedir(), '.local', 'share')
+    env.XDG_DATA_HOME ||
+    (process.platform === 'win32' && env.LOCALAPPDATA) ||
+    join(env.HOME || homedir(), '.local', 'share')
   return join(base, 'dev')
 }

@@ -1,4 +1,5 @@
 import {execa} from 'execa'
+import {existsSync} from 'node:fs'
 import {appendFile, readFile, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {pathToFileURL} from 'node:url'
@@ -85,6 +86,9 @@ describe('the direct setup path', () => {
       },
     },
     {args: ['--no-system', '--config', 'missing.json'], name: 'a missing --config file'},
+    // oclif's own usage errors: the direct path must not read these argv differently.
+    {args: ['--no-system', '--config', '--shell-profile'], name: '--config followed by a flag'},
+    {args: ['--no-system', '--config', 'bad.json', '--config', '.devcerts.json'], name: '--config twice'},
   ]
 
   it.each(cases)('$name: same output and exit code with and without oclif', async ({args, prepare}) => {
@@ -94,11 +98,19 @@ describe('the direct setup path', () => {
       await prepare?.(dir)
       const result = await via(['certs', 'setup', ...args], {cwd: dir, env: cleanEnv({DEV_CERTS_HOME: home})})
       const local = (text: string) => text.replaceAll(dir, '<project>')
-      runs.push({exitCode: result.exitCode, stderr: local(result.stderr), stdout: local(result.stdout)})
+      const wrote = existsSync(join(dir, '.env'))
+      runs.push({
+        exitCode: result.exitCode,
+        stderr: local(result.stderr),
+        stdout: local(result.stdout),
+        wrote,
+      })
     }
 
     expect(runs[0].stdout + runs[0].stderr).not.toBe('')
     expect(runs[0]).toEqual(runs[1])
+    // A failed run wrote nothing, on either path.
+    if (runs[0].exitCode !== 0) expect(runs[0].wrote).toBe(false)
   })
 })
 
@@ -108,6 +120,9 @@ describe('the direct doctor path', () => {
     {args: ['--offline'], name: 'an offline check of a set-up project'},
     {args: ['--offline', '--timeout=5', '--config', '.devcerts.json'], name: 'with --timeout and --config'},
     {args: ['--offline', '--config', 'missing.json'], name: 'a missing --config file'},
+    {args: ['--offline', '--timeout', '1e3'], name: 'a --timeout that is not a whole number'},
+    {args: ['--config', '--offline'], name: '--config followed by a flag'},
+    {args: ['--offline', '--timeout', '5', '--timeout', '6'], name: '--timeout twice'},
   ]
 
   it.each(cases)('$name: same report and exit code with and without oclif', async ({args}) => {

@@ -1,6 +1,6 @@
 import {Command, Flags} from '@oclif/core'
 
-import {doctorCommand} from '../../cli/doctor.js'
+import {doctorCommand, MAX_TIMEOUT} from '../../cli/doctor.js'
 import {type DoctorReport} from '../../doctor/report.js'
 
 export default class CertsDoctor extends Command {
@@ -27,6 +27,7 @@ Exit codes: 0 no failure (warnings allowed); 1 at least one failure, or an error
     timeout: Flags.integer({
       default: 10,
       description: 'seconds each check (and each client) may take',
+      max: MAX_TIMEOUT,
       min: 1,
     }),
   }
