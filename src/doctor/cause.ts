@@ -80,7 +80,11 @@ export function explain(
 ): Explained {
   const text = `${code ?? ''} ${message}`
   let cause: Cause = diagnosis.cause ?? 'unknown'
-  if (/expired/i.test(text) && cause !== 'pin-mismatch' && cause !== 'issuer-unknown') cause = 'expired'
+  // No TLS answer at all: nothing about trust can be said, and no trust setting is the fix.
+  if (UNREACHABLE.test(text)) cause = 'unreachable'
+  else if (/expired/i.test(text) && cause === 'issuer-unknown') {
+    // Node names the expiry where OpenSSL's other clients name the missing issuer: one cause for all clients.
+  } else if (/expired/i.test(text) && cause !== 'pin-mismatch') cause = 'expired'
   else if (
     /ALTNAME|hostname mismatch|IP address mismatch|does not match target host|subject name/i.test(text)
   ) {
@@ -96,6 +100,31 @@ export function explain(
   const detail = cause === diagnosis.cause ? diagnosis.detail : undefined
   return {cause, detail, fix: FIXES[cause](host), words: PLAIN[cause](host)}
 }
+
+/** How Node, Python (requests, httpx) and curl say there was no TLS answer: refused, silent, or not TLS. */
+const UNREACHABLE = new RegExp(
+  [
+    'ECONNREFUSED',
+    'ECONNRESET',
+    'ETIMEDOUT',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'no TLS handshake within',
+    'Connection refused',
+    'timed out',
+    'Name or service not known',
+    'WRONG_VERSION_NUMBER',
+    'wrong version number',
+    'packet length too long',
+    'curl (6|7|28|35|52|56)\\b',
+    'ConnectError',
+    'ConnectTimeout',
+    'ReadTimeout',
+  ].join('|'),
+  'i',
+)
 
 /** How Node, OpenSSL (Python, curl) and curl say that a certificate's issuer could not be found. */
 const ISSUER_NOT_FOUND = new RegExp(
@@ -116,6 +145,7 @@ const PLAIN: Record<Cause, (host: string) => string> = {
     "the gateway's certificate comes from an issuer that is not a team CA and that it does not send",
   'pin-mismatch': () =>
     'the gateway now presents another certificate (pin mismatch): it does not chain to a team CA',
+  unreachable: (host) => `no TLS answer from ${host}: the connection failed, timed out, or is not TLS`,
   unknown: () => 'the client could not verify the gateway',
 }
 
@@ -138,8 +168,11 @@ const FIXES: Record<Cause, (host: string) => string> = {
     'pinned team CA. If the team changed its gateway certificate or CA, update "fingerprints" in ' +
     '.devcerts.json from a trusted channel and run `dev certs setup`. If not, something in between ' +
     'presents another certificate: do not trust it.',
+  unreachable: (host) =>
+    `Check that ${host} is up and reachable from here (VPN, proxy, firewall) and that the URL in "hosts" ` +
+    'names its TLS port. This is not a trust problem: no CA setting changes it.',
   unknown: () =>
-    'Run `dev certs setup`, then `DEBUG=dev-certs* dev certs doctor` to see every command and result.',
+    "Run `dev certs setup`, then `DEBUG='dev-certs*' dev certs doctor` to see every command and result.",
 }
 
 /** The leaf, then each issuer up to the first team CA; undefined when the chain stops before one. */

@@ -105,10 +105,11 @@ export function createContext(options: DoctorOptions): DoctorContext {
         const timeoutMs = options.timeoutMs ?? 10_000
         // Adding anchors never breaks a verified chain, so when the bundle's own team part verifies the
         // gateway, the whole bundle does, and OpenSSL is spared parsing ~150 public roots (the costliest
-        // step of this process). Anything else is decided by the whole bundle.
+        // step of this process). A refusal of the chain is decided by the whole bundle; a host that does not
+        // answer is not asked twice.
         const team = bundle?.split(`${TEAM_CA_HEADER}\n`)[1]
         const quick = team ? await handshake(url, team, timeoutMs) : undefined
-        return quick?.ok ? quick : handshake(url, bundle, timeoutMs)
+        return quick && (quick.ok || quick.chain.length === 0) ? quick : handshake(url, bundle, timeoutMs)
       }),
     home: options.env.HOME || homedir(),
     options,

@@ -14,7 +14,13 @@ export type Repair =
 
 /** Why a live handshake failed, in plain words (see cause.ts). */
 export type Cause =
-  'expired' | 'hostname-mismatch' | 'intermediate-missing' | 'issuer-unknown' | 'pin-mismatch' | 'unknown'
+  | 'expired'
+  | 'hostname-mismatch'
+  | 'intermediate-missing'
+  | 'issuer-unknown'
+  | 'pin-mismatch'
+  | 'unreachable'
+  | 'unknown'
 
 export interface Finding {
   /** Live checks: the cause of a failed handshake. */

@@ -7,7 +7,7 @@ import {authoritiesCheck} from './checks/authorities.js'
 import {configCheck} from './checks/config.js'
 import {environmentCheck} from './checks/environment.js'
 import {filesCheck} from './checks/files.js'
-import {liveCheck} from './checks/live.js'
+import {liveBudgetMs, liveCheck} from './checks/live.js'
 import {overridesCheck} from './checks/overrides.js'
 import {storeCheck} from './checks/store.js'
 import {createContext, type DoctorContext, type DoctorOptions} from './context.js'
@@ -49,8 +49,13 @@ export async function runDoctor(
 async function runCheck(check: Check, context: DoctorContext): Promise<CheckResult> {
   const started = performance.now()
   const timeoutMs = context.options.timeoutMs ?? 10_000
-  // Live runs several clients per host, each with its own timeout: give the check as a whole some margin.
-  const limit = check.id === 'live' ? timeoutMs * 2 : timeoutMs
+  // Every network step inside a check has its own timeout; this is the net under them, so it must not cut
+  // a check short while a slow host is still being waited for.
+  const hosts = await context.config().then(
+    (config) => new Set(config.authorities.flatMap((a) => a.hosts.map((url) => url.href))).size,
+    () => 0,
+  )
+  const limit = check.id === 'live' ? liveBudgetMs(hosts, timeoutMs) : timeoutMs * 2
   let timer: NodeJS.Timeout | undefined
   const timeout = new Promise<Finding[]>((resolve) => {
     timer = setTimeout(

@@ -26,7 +26,7 @@ describe('doctor: the cause of a failed handshake', () => {
     )
     expect(explained.fix).toContain("If it is the team's own intermediate")
     expect(explained.fix).toContain('from another CA: do not trust it')
-    expect(explain('ETIMEDOUT', 'no answer within 10 s', diagnosis, '127.0.0.1').cause).toBe('unknown')
+    expect(explain('ETIMEDOUT', 'no answer within 10 s', diagnosis, '127.0.0.1').cause).toBe('unreachable')
     expect(diagnosis.detail).toMatch(/issued by "CN=Cause Foreign Root, O=dev-certs demo", which is neither/)
   })
 
@@ -51,6 +51,11 @@ describe('doctor: the cause of a failed handshake', () => {
     expect(
       explain('curl 60', 'SSL certificate problem: unable to get local issuer certificate', diagnosis, host),
     ).toMatchObject({cause: 'intermediate-missing'})
-    expect(explain('ETIMEDOUT', 'no answer within 10 s', diagnosis, host)).toMatchObject({cause: 'unknown'})
+    expect(explain('ETIMEDOUT', 'no answer within 10 s', diagnosis, host)).toMatchObject({
+      cause: 'unreachable',
+    })
+    expect(explain('EPROTO', 'sslv3 alert handshake failure', diagnosis, host)).toMatchObject({
+      cause: 'unknown',
+    })
   })
 })

@@ -27,6 +27,18 @@ const NOT_PASSED = new Set([
   'NODE_OPTIONS',
 ])
 
+const SLOTS = Math.max(2, availableParallelism())
+const CLIENTS_PER_HOST = 4
+
+/**
+ * How long the whole check may take before it is cut short: every client of every host, queued for a slot,
+ * each up to its own timeout, plus one for the in-process handshake. A host that does not answer then gets
+ * its own findings, and every other host its results.
+ */
+export function liveBudgetMs(hosts: number, timeoutMs: number): number {
+  return timeoutMs * (2 + Math.ceil((CLIENTS_PER_HOST * hosts) / SLOTS))
+}
+
 /** For each team host, a real verified handshake per client, with the env dev-certs provides. */
 export const liveCheck: Check = {
   id: 'live',
@@ -37,7 +49,7 @@ export const liveCheck: Check = {
       ...new Map(config.authorities.flatMap((a) => a.hosts).map((url) => [url.href, url])).values(),
     ]
     if (urls.length === 0) return [skipped('live', 'no "hosts" in .devcerts.json: nothing to try')]
-    const limit = slots(Math.max(2, availableParallelism()))
+    const limit = slots(SLOTS)
     const perHost = await Promise.all(urls.map((url) => hostFindings(context, url, limit)))
     return perHost.flat()
   },
