@@ -98,12 +98,31 @@ function keyOf(key: StampKey, env: NodeJS.ProcessEnv): string {
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32)
 }
 
+/** The stamps file is only a cache: anything but an object of stamps reads as empty, never as an error. */
 async function readStamps(home: string): Promise<Record<string, Stamp>> {
   try {
-    return JSON.parse(await readFile(stampsPath(home), 'utf8')) as Record<string, Stamp>
+    const parsed: unknown = JSON.parse(await readFile(stampsPath(home), 'utf8'))
+    if (!isRecord(parsed)) return {}
+    return Object.fromEntries(
+      Object.entries(parsed).filter((entry): entry is [string, Stamp] => isStamp(entry[1])),
+    )
   } catch {
     return {}
   }
+}
+
+function isStamp(value: unknown): value is Stamp {
+  return (
+    isRecord(value) &&
+    isRecord(value.files) &&
+    isRecord(value.env) &&
+    typeof value.summary === 'string' &&
+    (value.expires === undefined || typeof value.expires === 'string')
+  )
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 async function hashFile(path: string): Promise<null | string> {

@@ -2,7 +2,9 @@ import {showFingerprint} from '../certs/fingerprint.js'
 import {loadTeamConfig} from '../config/find.js'
 import {type TeamConfig, type ToolId} from '../config/team-config.js'
 import {prefetchExec} from '../system/exec.js'
+import {errorMessage} from '../system/errors.js'
 import {withLock} from '../system/lock.js'
+import {logger} from '../system/log.js'
 import {certsHome, type HomePaths} from '../system/paths.js'
 import {shellProfile} from '../env/profile.js'
 import {writeFileAtomic} from '../system/files.js'
@@ -12,6 +14,8 @@ import {runPlan} from './apply.js'
 import {checkHome} from './preflight.js'
 import {acquireAll, planSetup, type SetupPlan} from './setup.js'
 import {stepJson} from './step.js'
+
+const log = logger('noop')
 
 export interface SetupRunOptions {
   configFile?: string
@@ -140,7 +144,10 @@ async function applyAndReport(
   const flags = options.stores ?? {}
   if (!plan.inputs || flags.store || flags.browsers || flags.java || flags.systemWide) return report
   const stamp = await recordStamp(key, {...plan.inputs, expires, summary: names})
-  await writeFileAtomic(stamp.path, stamp.content)
+  // The stamp only lets the next run answer early: a stamp that cannot be written fails nothing.
+  await writeFileAtomic(stamp.path, stamp.content).catch((error: unknown) =>
+    log('no-op stamp not written (%s): the next run does the full check', errorMessage(error)),
+  )
   return report
 }
 

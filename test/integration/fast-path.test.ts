@@ -1,6 +1,6 @@
 import {execa} from 'execa'
 import {existsSync} from 'node:fs'
-import {appendFile, readFile, writeFile} from 'node:fs/promises'
+import {appendFile, mkdir, readFile, rm, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {pathToFileURL} from 'node:url'
 import {afterAll, describe, expect, it} from 'vitest'
@@ -52,6 +52,42 @@ describe('the no-op fast path', () => {
     expect((await setup(dir, home, ['--json'])).stdout).toContain('"status": "up-to-date"')
     expect((await setup(dir, home)).stdout).toBe('Nothing to do: team already set up.')
   })
+})
+
+/** `.noop-stamps.json` is setup's own cache: whatever it holds, setup does its job and exits 0. */
+describe('a damaged no-op stamp', () => {
+  const damaged: Array<[string, string | 'dir']> = [
+    ['null', 'null'],
+    ['an array', '[]'],
+    ['a stamp of the wrong shape', '{"0123": 5, "4567": {"files": null}}'],
+    ['half a file', '{"0123": {"files": {'],
+    ['a directory', 'dir'],
+  ]
+
+  it.each(damaged)(
+    '%s: setup works, without and with oclif, and says nothing is wrong',
+    async (_name, content) => {
+      const {dir, home} = await makeProject()
+      const env = cleanEnv({DEV_CERTS_HOME: home})
+      expect((await dev(['certs', 'setup', '--no-system'], {cwd: dir, env})).exitCode).toBe(0)
+      const stamps = join(home, '.noop-stamps.json')
+      await rm(stamps, {force: true})
+      if (content === 'dir') await mkdir(stamps)
+      else await writeFile(stamps, content)
+      for (const extra of [[], ['--json']]) {
+        const result = await dev(['certs', 'setup', '--no-system', ...extra], {cwd: dir, env})
+        expect(result.exitCode, result.stderr).toBe(0)
+        expect(result.stderr).not.toMatch(/TypeError|Error:/)
+      }
+
+      // Once the cache is a file again, the next run can answer early.
+      if (content !== 'dir') {
+        expect((await dev(['certs', 'setup', '--no-system'], {cwd: dir, env})).stdout).toBe(
+          'Nothing to do: team already set up.',
+        )
+      }
+    },
+  )
 })
 
 /** The same `certs setup` through oclif's dispatcher, which bin/run.js skips for simple flags. */
