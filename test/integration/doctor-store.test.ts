@@ -149,6 +149,11 @@ describe.skipIf(skip)(`dev certs doctor with a sandboxed store${skip ? ` (skippe
     expect(result.stdout).toContain('Fixes\n')
     expect(result.stdout).toMatch(/\d\. dev certs setup {2}\(\d+ findings\)/)
     expect(result.stdout).not.toMatch(/\u001B\[/)
+    // Nobody chose --no-system yet: the missing anchor is a failure that --fix repairs, store included.
+    const json = await dev(['certs', 'doctor', '--json', '--offline'], setupEnv())
+    const report = JSON.parse(json.stdout) as DoctorReport
+    expect(storeFindings(report)[0]).toMatchObject({fixable: true, status: 'fail'})
+    expect(storeFindings(report)[0].summary).not.toContain('--no-system')
   })
 
   it('after setup --no-system: no anchor in the store, a warning that --fix leaves alone', async () => {

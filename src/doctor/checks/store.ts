@@ -8,10 +8,8 @@ export const storeCheck: Check = {
   id: 'store',
   async run(context) {
     // The store setup would use: the config's system.store, else os-release.
-    const named = await context.config().then(
-      (config) => config.system?.store,
-      () => undefined,
-    )
+    const config = await context.config().catch(() => undefined)
+    const named = config?.system?.store
     const storeContext = {env: context.options.env, home: context.paths.home, platform: process.platform}
     const override = named ? {from: 'system.store', name: named} : undefined
     const detection = await detectStore(storeContext, {override})
@@ -19,6 +17,8 @@ export const storeCheck: Check = {
     const {store} = detection
     const [team, state] = await Promise.all([context.team(), context.state()])
     const managed = state.stores.includes(store.id)
+    // --no-system is a choice only once setup has run for this project; before that, nobody chose anything.
+    const setUp = config !== undefined && config.path in state.projects
     const findings: Finding[] = []
     for (const {authority, cert} of team.expected.filter((t) => t.cert.selfSigned)) {
       const id = `store:${store.id}:${cert.fingerprint}`
@@ -44,7 +44,7 @@ export const storeCheck: Check = {
         // Not managed (setup --no-system) is a choice: a warning, which --fix leaves alone. Browsers and
         // tools that read only the OS store still fail, which is why it is reported at all.
         findings.push(
-          managed
+          managed || !setUp
             ? problem('fail', id, `${name} is not in the ${store.name}`, SETUP_FIX, {
                 evidence,
                 repair: {kind: 'setup', system: true},
