@@ -114,3 +114,36 @@ describe.skipIf(skip)(`setup fails cleanly on the file system${skip ? ` (skipped
     expect(await readdir(dir).then((names) => names.includes('home'))).toBe(false)
   })
 })
+
+/** A usage error is exit 2 on every command, and with --json it is the documented envelope, nothing more. */
+describe('usage errors', () => {
+  const commands = ['setup', 'uninstall', 'doctor', 'env', 'refresh', 'inspect', 'demo']
+
+  it.each(commands)('certs %s --bogus: exit 2, with and without --json', async (command) => {
+    const {dir, home} = await makeProject()
+    const env = cleanEnv({DEV_CERTS_HOME: home})
+    const plain = await dev(['certs', command, '--bogus'], {cwd: dir, env})
+    expect(plain.exitCode, plain.stderr).toBe(2)
+    expect(plain.stderr).toContain('--bogus')
+
+    const json = await dev(['certs', command, '--json', '--bogus'], {cwd: dir, env})
+    expect(json.exitCode, json.stdout).toBe(2)
+    const envelope = JSON.parse(json.stdout) as {
+      error: Record<string, unknown>
+      exitCode: number
+      status: string
+    }
+    expect(envelope).toEqual({
+      error: {
+        code: 'USAGE',
+        fix: `Run \`dev certs ${command} --help\` for its flags.`,
+        message: expect.stringContaining('--bogus'),
+      },
+      exitCode: 2,
+      status: 'error',
+    })
+    // Nothing else: oclif's own error object carried the whole package.json and the parser's context.
+    expect(json.stdout).not.toContain('devDependencies')
+    await expect(stat(home)).rejects.toThrow()
+  })
+})

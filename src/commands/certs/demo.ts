@@ -1,9 +1,10 @@
-import {Command, Flags} from '@oclif/core'
+import {Flags} from '@oclif/core'
 
+import {DevCertsCommand} from '../../cli/command.js'
 import {type DemoReport, runDemo} from '../../demo/run-demo.js'
 import {type ProbeResult} from '../../doctor/probes.js'
 
-export default class CertsDemo extends Command {
+export default class CertsDemo extends DevCertsCommand {
   static override description = `Generates a throwaway CA, starts a local HTTPS gateway on 127.0.0.1, writes a temp \
 project pinned to it, runs setup with --no-system into a temp DEV_CERTS_HOME, and shows each client (Node; Python and \
 curl when present) failing before and verifying after. Needs no admin rights and touches nothing outside its temp dir.

@@ -1,9 +1,10 @@
-import {Command, Flags} from '@oclif/core'
+import {Flags} from '@oclif/core'
 
+import {DevCertsCommand} from '../../cli/command.js'
 import {doctorCommand, MAX_TIMEOUT} from '../../cli/doctor.js'
 import {type DoctorReport} from '../../doctor/report.js'
 
-export default class CertsDoctor extends Command {
+export default class CertsDoctor extends DevCertsCommand {
   static override description = `Checks the team config, the authorities and their pins, the OS store, \
 the generated files, the environment (this shell, .env, the shell profile), anything that switches \
 verification off, and, for each host in .devcerts.json, a real TLS handshake per client (Node, Python \

@@ -1,9 +1,10 @@
-import {Command, Flags} from '@oclif/core'
+import {Flags} from '@oclif/core'
 import {existsSync} from 'node:fs'
 
+import {DevCertsCommand} from '../../cli/command.js'
+import {failWith} from '../../cli/present.js'
 import {CLIENT_VARIABLES, wantedVariables} from '../../env/clients.js'
 import {envLines, type Shell, SHELLS} from '../../env/render.js'
-import {failWith} from '../../cli/present.js'
 import {DevCertsError} from '../../system/errors.js'
 import {certsHome} from '../../system/paths.js'
 
@@ -12,7 +13,7 @@ export interface EnvReport {
   variables: Array<{clients: string; file: string; mode: string; name: string; note: string; value: string}>
 }
 
-export default class CertsEnv extends Command {
+export default class CertsEnv extends DevCertsCommand {
   static override description = `Prints the variables that point each client at the team CA (see \
 the client table in the README), as lines for your shell. Variables that replace a client's roots get \
 the combined bundle; those that extend them get the team CAs alone. Paths are absolute and quoted.

@@ -1,10 +1,11 @@
-import {Args, Command} from '@oclif/core'
+import {Args} from '@oclif/core'
 
+import {DevCertsCommand} from '../../cli/command.js'
 import {failWith} from '../../cli/present.js'
-import {type Inspection, inspectSource} from '../../sources/inspect.js'
 import {renderInspection} from '../../sources/inspect-text.js'
+import {type Inspection, inspectSource} from '../../sources/inspect.js'
 
-export default class CertsInspect extends Command {
+export default class CertsInspect extends DevCertsCommand {
   static override args = {
     source: Args.string({
       description: 'file:PATH (or just PATH), env:NAME, https://URL, http://URL or tls://HOST[:PORT]',

@@ -1,8 +1,7 @@
-import {Command} from '@oclif/core'
-
+import {DevCertsCommand} from '../../cli/command.js'
+import {failWith} from '../../cli/present.js'
 import {applyPlan} from '../../plan/apply.js'
 import {planRefresh} from '../../plan/refresh.js'
-import {failWith} from '../../cli/present.js'
 import {withLock} from '../../system/lock.js'
 import {certsHome} from '../../system/paths.js'
 
@@ -13,7 +12,7 @@ export interface RefreshReport {
   roots: {count: number; origin: string}
 }
 
-export default class CertsRefresh extends Command {
+export default class CertsRefresh extends DevCertsCommand {
   static override description = `Rebuilds bundle.pem from today's OS roots and the team CAs that \
 setup trusted, at the same path, so every variable that points at it keeps working after a \
 ca-certificates update. It compares content hashes and rewrites nothing when nothing changed. New or \

@@ -1,10 +1,11 @@
-import {Command, Flags} from '@oclif/core'
+import {Flags} from '@oclif/core'
 
-import {STORE_NAMES, TOOL_IDS} from '../../config/team-config.js'
+import {DevCertsCommand} from '../../cli/command.js'
 import {setupCommand} from '../../cli/setup.js'
+import {STORE_NAMES, TOOL_IDS} from '../../config/team-config.js'
 import {type SetupReport} from '../../plan/setup-run.js'
 
-export default class CertsSetup extends Command {
+export default class CertsSetup extends DevCertsCommand {
   static override description = `Acquires each authority in .devcerts.json, checks it against its pinned SHA-256 fingerprints, \
 trusts it in the OS store, and writes the CA files and env files that make Python, Node, curl and git verify it.
 

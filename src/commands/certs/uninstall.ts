@@ -1,9 +1,10 @@
-import {Command, Flags} from '@oclif/core'
+import {Flags} from '@oclif/core'
 
-import {runUninstall, type UninstallReport} from '../../plan/uninstall-run.js'
+import {DevCertsCommand} from '../../cli/command.js'
 import {failWith, printManual, printWarnings} from '../../cli/present.js'
+import {runUninstall, type UninstallReport} from '../../plan/uninstall-run.js'
 
-export default class CertsUninstall extends Command {
+export default class CertsUninstall extends DevCertsCommand {
   static override description = `Removes what setup added: the anchors in the OS store, the generated CA files, and the \
 marked blocks in .env files and shell profiles. Every file we touched ends byte-identical to how it was before setup.
 
