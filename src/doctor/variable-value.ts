@@ -2,6 +2,7 @@ import {isAbsolute, resolve} from 'node:path'
 
 import {showFingerprint} from '../certs/fingerprint.js'
 import {type ClientVariable} from '../env/clients.js'
+import {shQuote} from '../env/quote.js'
 import {type DoctorContext} from './context.js'
 import {type Finding, problem, type Repair, SETUP_FIX} from './finding.js'
 import {publicRoots} from './public-roots.js'
@@ -77,5 +78,5 @@ function fixFor(origin: Origin, variable: string, value: string, wanted: string)
     )
   }
 
-  return `export ${variable}=${wanted} (or unset ${variable}), then find where your shell sets it`
+  return `export ${variable}=${shQuote(wanted)} (or unset ${variable}), then find where your shell sets it`
 }

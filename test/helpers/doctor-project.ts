@@ -30,6 +30,8 @@ export interface DoctorProject {
 export async function makeDoctorProject(options: {
   /** Writes user files (a .env, a profile) before setup runs, as they were on the machine. */
   before?: (dirs: {project: string; userHome: string}) => Promise<void>
+  /** The name of DEV_CERTS_HOME inside the temp dir (a space in it tests quoting). */
+  certsHomeName?: string
   /** More variables for setup and the doctor (DEV_CERTS_OS_BUNDLE, GIT_CONFIG_NOSYSTEM…). */
   env?: Record<string, string>
   hosts?: string[]
@@ -41,7 +43,7 @@ export async function makeDoctorProject(options: {
   const dir = await mkdtemp(join(tmpdir(), 'dev-certs-doctor-'))
   const project = join(dir, 'project')
   const userHome = join(dir, 'user')
-  const certsHome = join(dir, 'certs')
+  const certsHome = join(dir, options.certsHomeName ?? 'certs')
   await mkdir(join(project, 'certs'), {recursive: true})
   await mkdir(userHome)
   const source = [options.root, ...(options.sourceExtra ?? [])].map((issued) => issued.certPem).join('')

@@ -1,3 +1,4 @@
+import {execa} from 'execa'
 import {copyFile, readFile, stat, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
@@ -165,5 +166,21 @@ describe('dev certs doctor on the env and shell files from the field', () => {
     )!
     expect(finding.status).toBe('fail')
     expect(finding.fix).toContain('unset NODE_TLS_REJECT_UNAUTHORIZED')
+  })
+
+  it("a variable this shell points elsewhere: the fix's export, pasted into a shell, sets our file", async () => {
+    const made = await project({certsHomeName: "dev certs's home"})
+    const elsewhere = join(made.userHome, 'other bundle.pem')
+    await writeFile(elsewhere, await readFile(join(made.certsHome, 'team-ca.pem')))
+    const {report} = await made.doctor({
+      env: {...made.shellEnv, REQUESTS_CA_BUNDLE: elsewhere},
+      offline: true,
+    })
+    const finding = checkOf(report, 'environment').find((f) => f.id === 'var:this shell:REQUESTS_CA_BUNDLE')!
+    expect(finding.status, finding.summary).toBe('fail')
+    // The export up to the first unquoted space: shell words, with '\'' inside single quotes.
+    const command = /^(export \S+=(?:'[^']*'|\\'|[^\s'\\])+)/.exec(finding.fix!)![1]
+    const {stdout} = await execa('bash', ['-c', `${command}; printf %s "$REQUESTS_CA_BUNDLE"`], {env: {}})
+    expect(stdout).toBe(join(made.certsHome, 'bundle.pem'))
   })
 })
