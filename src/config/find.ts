@@ -34,8 +34,11 @@ export async function loadTeamConfig(options: {configFile?: string; cwd: string}
   try {
     text = await readFile(path, 'utf8')
   } catch (error) {
+    const what = options.configFile
+      ? 'the path given to --config'
+      : `${path}: it must be a readable JSON file`
     throw new DevCertsError('NO_CONFIG', `Cannot read the config ${path}: ${(error as Error).message}.`, {
-      fix: 'Check the path given to --config.',
+      fix: `Check ${what}.`,
     })
   }
 

@@ -41,7 +41,7 @@ export async function writeFileAtomic(path: string, content: string | Buffer, mo
   const previous = await stat(target).catch(() => undefined)
   if (previous?.isDirectory()) {
     throw new DevCertsError('NOT_A_FILE', `${target} is a directory, not a file.`, {
-      fix: `Move the directory away or point the config at a file.`,
+      fix: `Move the directory away: dev-certs writes a file at that path.`,
     })
   }
 
@@ -122,7 +122,7 @@ export function fileError(action: string, path: string, error: unknown): DevCert
   const code = (error as NodeJS.ErrnoException).code ?? 'EIO'
   const hints: Record<string, string> = {
     EACCES: 'Check the permissions of the file and its directory (was it created by a sudo run?).',
-    EISDIR: 'The path is a directory; point the config at a file.',
+    EISDIR: 'The path is a directory where a file belongs; move it away.',
     ENOENT: 'Check that the directory exists (is the drive mounted?).',
     ENOSPC: 'Free some disk space and run the command again.',
     EPERM: 'Check the permissions of the file and its directory.',

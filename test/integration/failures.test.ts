@@ -1,4 +1,4 @@
-import {chmod, mkdir, readdir, readFile, stat, writeFile} from 'node:fs/promises'
+import {chmod, mkdir, readdir, readFile, rm, stat, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
@@ -145,5 +145,22 @@ describe('usage errors', () => {
     // Nothing else: oclif's own error object carried the whole package.json and the parser's context.
     expect(json.stdout).not.toContain('devDependencies')
     await expect(stat(home)).rejects.toThrow()
+  })
+})
+
+describe('a .devcerts.json that cannot be read', () => {
+  it('found by the search (no --config): the fix names the file, not a flag the user never gave', async () => {
+    const {dir, home} = await makeProject()
+    const config = join(dir, '.devcerts.json')
+    await rm(config)
+    await mkdir(config)
+    const result = await dev(['certs', 'setup', '--no-system'], {
+      cwd: dir,
+      env: cleanEnv({DEV_CERTS_HOME: home}),
+    })
+    expect(result.exitCode).toBe(1)
+    expect(result.stderr).toContain(`Cannot read the config ${config}`)
+    expect(result.stderr).toContain(`Fix: Check ${config}: it must be a readable JSON file.`)
+    expect(result.stderr).not.toContain('--config')
   })
 })
