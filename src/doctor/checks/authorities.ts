@@ -1,3 +1,4 @@
+import {pemFingerprint} from '../../bundle/os-roots.js'
 import {type Certificate} from '../../certs/certificate.js'
 import {showFingerprint} from '../../certs/fingerprint.js'
 import {daysLeft, EXPIRY_WARNING_DAYS} from '../../certs/validate.js'
@@ -11,10 +12,18 @@ export const authoritiesCheck: Check = {
   id: 'authorities',
   async run(context) {
     const config = await context.config()
-    const [outcomes, team] = await Promise.all([context.sources(), context.team()])
+    const [outcomes, team, state] = await Promise.all([context.sources(), context.team(), context.state()])
+    // Projects sharing this home share team-ca.pem: another project's anchor is not this one's stale pin.
+    const others = new Set(
+      Object.entries(state.projects)
+        .filter(([path]) => path !== config.path)
+        .flatMap(([, project]) =>
+          project.authorities.flatMap((a) => a.anchors.map((pem) => pemFingerprint(pem))),
+        ),
+    )
     const findings: Finding[] = []
     for (const authority of config.authorities) {
-      findings.push(...pinFindings(authority, outcomes, team))
+      findings.push(...pinFindings(authority, outcomes, team, others))
       for (const {cert} of team.expected.filter((t) => t.authority === authority.name)) {
         findings.push(...certificateFindings(authority.name, cert))
       }
@@ -27,7 +36,12 @@ export const authoritiesCheck: Check = {
   title: 'Authorities',
 }
 
-function pinFindings(authority: AuthorityConfig, outcomes: SourceOutcome[], team: Team): Finding[] {
+function pinFindings(
+  authority: AuthorityConfig,
+  outcomes: SourceOutcome[],
+  team: Team,
+  others: Set<string>,
+): Finding[] {
   const id = `pin:${authority.name}`
   const mine = outcomes.filter((o) => o.authority === authority.name)
   const findings: Finding[] = []
@@ -81,6 +95,7 @@ function pinFindings(authority: AuthorityConfig, outcomes: SourceOutcome[], team
   for (const {authority: owner, cert} of team.installed) {
     if (owner !== authority.name || !cert.selfSigned || pins.size === 0 || pins.has(cert.fingerprint))
       continue
+    if (others.has(cert.fingerprint)) continue
     findings.push(
       problem(
         'fail',
