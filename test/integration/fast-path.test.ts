@@ -177,3 +177,18 @@ describe('the direct doctor path', () => {
     expect(runs[0]).toEqual(runs[1])
   })
 })
+
+describe('help on the commands the direct paths take', () => {
+  it.each([
+    ['setup', '-h'],
+    ['setup', '--help'],
+    ['doctor', '-h'],
+    ['doctor', '--help'],
+  ])('certs %s %s: oclif prints the usage, exit 0', async (command, flag) => {
+    const {dir, home} = await makeProject()
+    const result = await dev(['certs', command, flag], {cwd: dir, env: cleanEnv({DEV_CERTS_HOME: home})})
+    expect(result.exitCode, result.stderr).toBe(0)
+    expect(result.stdout).toContain(`$ dev certs ${command}`)
+    await expect(readFile(join(dir, '.env'))).rejects.toThrow()
+  })
+})
