@@ -1,4 +1,4 @@
-import {access} from 'node:fs/promises'
+import {lstat} from 'node:fs/promises'
 import {dirname, join, resolve} from 'node:path'
 
 import {CONFIG_FILE} from './team-config.js'
@@ -7,7 +7,9 @@ import {CONFIG_FILE} from './team-config.js'
 export async function locateConfig(cwd: string): Promise<string | undefined> {
   for (let dir = resolve(cwd); ; dir = dirname(dir)) {
     const candidate = join(dir, CONFIG_FILE)
-    const found = await access(candidate).then(
+    // lstat, not access: a link that leads nowhere (or to itself) is still the project's config, and
+    // reading it then fails with its name, instead of the search going on past it.
+    const found = await lstat(candidate).then(
       () => true,
       () => false,
     )

@@ -1,4 +1,4 @@
-import {chmod, mkdir, readdir, readFile, rm, stat, writeFile} from 'node:fs/promises'
+import {chmod, mkdir, readdir, readFile, rm, stat, symlink, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
@@ -162,5 +162,24 @@ describe('a .devcerts.json that cannot be read', () => {
     expect(result.stderr).toContain(`Cannot read the config ${config}`)
     expect(result.stderr).toContain(`Fix: Check ${config}: it must be a readable JSON file.`)
     expect(result.stderr).not.toContain('--config')
+  })
+})
+
+describe('a .devcerts.json link that leads nowhere', () => {
+  it.each([
+    ['to itself', '.devcerts.json'],
+    ['to a missing file', 'gone.json'],
+  ])('%s: setup names the file and fails, instead of looking past it', async (_name, target) => {
+    const {dir, home} = await makeProject()
+    const config = join(dir, '.devcerts.json')
+    await rm(config)
+    await symlink(target, config)
+    const result = await dev(['certs', 'setup', '--no-system'], {
+      cwd: dir,
+      env: cleanEnv({DEV_CERTS_HOME: home}),
+    })
+    expect(result.exitCode).toBe(1)
+    expect(result.stderr).toContain(`Cannot read the config ${config}`)
+    await expect(stat(home)).rejects.toThrow()
   })
 })
