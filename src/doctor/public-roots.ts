@@ -2,6 +2,7 @@ import {createHash} from 'node:crypto'
 
 import {pemFingerprint} from '../bundle/os-roots.js'
 import {type Fingerprint} from '../certs/fingerprint.js'
+import {type State} from '../plan/state.js'
 import {type DoctorContext} from './context.js'
 
 /**
@@ -11,14 +12,26 @@ import {type DoctorContext} from './context.js'
  */
 export async function ourCas(context: DoctorContext): Promise<Set<Fingerprint>> {
   const [team, state] = await Promise.all([context.team(), context.state()])
-  const recorded = Object.values(state.projects).flatMap((project) =>
-    project.authorities.flatMap(({anchors, intermediates}) => [...anchors, ...intermediates]),
-  )
   return new Set([
     ...team.fingerprints,
     ...team.installed.map(({cert}) => cert.fingerprint),
-    ...recorded.map((pem) => pemFingerprint(pem)),
+    ...recordedCas(state, {intermediates: true}),
   ])
+}
+
+/** The CAs the home's state records for its projects (all, or all but one config's), as fingerprints. */
+export function recordedCas(
+  state: State,
+  options: {except?: string; intermediates?: boolean},
+): Fingerprint[] {
+  return Object.entries(state.projects)
+    .filter(([path]) => path !== options.except)
+    .flatMap(([, project]) =>
+      project.authorities.flatMap(({anchors, intermediates}) =>
+        options.intermediates ? [...anchors, ...intermediates] : anchors,
+      ),
+    )
+    .map((pem) => pemFingerprint(pem))
 }
 
 /** The OS roots that are not our CAs: what a combined bundle must hold besides the team. */

@@ -7,7 +7,7 @@ import {authoritiesCheck} from './checks/authorities.js'
 import {configCheck} from './checks/config.js'
 import {environmentCheck} from './checks/environment.js'
 import {filesCheck} from './checks/files.js'
-import {liveBudgetMs, liveCheck} from './checks/live.js'
+import {liveBudgetMs, liveCheck, teamHosts} from './checks/live.js'
 import {overridesCheck} from './checks/overrides.js'
 import {storeCheck} from './checks/store.js'
 import {createContext, type DoctorContext, type DoctorOptions} from './context.js'
@@ -51,11 +51,7 @@ async function runCheck(check: Check, context: DoctorContext): Promise<CheckResu
   const timeoutMs = context.options.timeoutMs ?? 10_000
   // Every network step inside a check has its own timeout; this is the net under them, so it must not cut
   // a check short while a slow host is still being waited for.
-  const hosts = await context.config().then(
-    (config) => new Set(config.authorities.flatMap((a) => a.hosts.map((url) => url.href))).size,
-    () => 0,
-  )
-  const limit = check.id === 'live' ? liveBudgetMs(hosts, timeoutMs) : timeoutMs * 2
+  const limit = check.id === 'live' ? liveBudgetMs(await hostCount(context), timeoutMs) : timeoutMs * 2
   let timer: NodeJS.Timeout | undefined
   const timeout = new Promise<Finding[]>((resolve) => {
     timer = setTimeout(
@@ -98,4 +94,11 @@ function failure(check: Check, error: unknown): Finding[] {
       'Run with DEBUG=dev-certs* and report it.',
     ),
   ]
+}
+
+async function hostCount(context: DoctorContext): Promise<number> {
+  return context.config().then(
+    (config) => teamHosts(config).length,
+    () => 0,
+  )
 }

@@ -1,4 +1,3 @@
-import {pemFingerprint} from '../../bundle/os-roots.js'
 import {type Certificate} from '../../certs/certificate.js'
 import {showFingerprint} from '../../certs/fingerprint.js'
 import {daysLeft, EXPIRY_WARNING_DAYS} from '../../certs/validate.js'
@@ -6,6 +5,7 @@ import {type AuthorityConfig} from '../../config/team-config.js'
 import {type Check} from '../check.js'
 import {type DoctorContext, type SourceOutcome, type Team} from '../context.js'
 import {type Finding, ok, problem, SETUP_FIX} from '../finding.js'
+import {recordedCas} from '../public-roots.js'
 
 /** Each authority's anchor still matches a pin, is not about to expire, and passes strict verification. */
 export const authoritiesCheck: Check = {
@@ -14,13 +14,7 @@ export const authoritiesCheck: Check = {
     const config = await context.config()
     const [outcomes, team, state] = await Promise.all([context.sources(), context.team(), context.state()])
     // Projects sharing this home share team-ca.pem: another project's anchor is not this one's stale pin.
-    const others = new Set(
-      Object.entries(state.projects)
-        .filter(([path]) => path !== config.path)
-        .flatMap(([, project]) =>
-          project.authorities.flatMap((a) => a.anchors.map((pem) => pemFingerprint(pem))),
-        ),
-    )
+    const others = new Set(recordedCas(state, {except: config.path}))
     const findings: Finding[] = []
     for (const authority of config.authorities) {
       findings.push(...pinFindings(authority, outcomes, team, others))

@@ -1,5 +1,6 @@
 import {availableParallelism} from 'node:os'
 
+import {type TeamConfig} from '../../config/team-config.js'
 import {CLIENT_VARIABLES, wantedVariables} from '../../env/clients.js'
 import {diagnose, explain} from '../cause.js'
 import {type Check} from '../check.js'
@@ -39,15 +40,17 @@ export function liveBudgetMs(hosts: number, timeoutMs: number): number {
   return timeoutMs * (2 + Math.ceil((CLIENTS_PER_HOST * hosts) / SLOTS))
 }
 
+/** Every host in .devcerts.json, each once. */
+export function teamHosts(config: TeamConfig): URL[] {
+  return [...new Map(config.authorities.flatMap((a) => a.hosts).map((url) => [url.href, url])).values()]
+}
+
 /** For each team host, a real verified handshake per client, with the env dev-certs provides. */
 export const liveCheck: Check = {
   id: 'live',
   async run(context) {
     if (context.options.offline) return [skipped('live', 'live handshakes not tried (--offline)')]
-    const config = await context.config()
-    const urls = [
-      ...new Map(config.authorities.flatMap((a) => a.hosts).map((url) => [url.href, url])).values(),
-    ]
+    const urls = teamHosts(await context.config())
     if (urls.length === 0) return [skipped('live', 'no "hosts" in .devcerts.json: nothing to try')]
     const limit = slots(SLOTS)
     const perHost = await Promise.all(urls.map((url) => hostFindings(context, url, limit)))
