@@ -56,5 +56,8 @@ export function parsePinOrThrow(input: string, where: string): Fingerprint {
 }
 
 function formatHex(hex: string): Fingerprint {
-  return hex.toUpperCase().match(/../g)!.join(':') as Fingerprint
+  const upper = hex.toUpperCase()
+  let text = upper.slice(0, 2)
+  for (let i = 2; i < upper.length; i += 2) text += `:${upper.slice(i, i + 2)}`
+  return text as Fingerprint
 }

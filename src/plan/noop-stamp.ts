@@ -67,8 +67,9 @@ export async function recordStamp(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<{content: string; path: string}> {
   const stamps = await readStamps(key.home)
-  const files: Record<string, null | string> = {}
-  for (const path of [...new Set(inputs.files)].sort()) files[path] = await hashFile(path)
+  const paths = [...new Set(inputs.files)].sort()
+  const hashes = await Promise.all(paths.map((path) => hashFile(path)))
+  const files = Object.fromEntries(paths.map((path, i) => [path, hashes[i]]))
   const envHashes: Record<string, null | string> = {}
   for (const name of inputs.env) envHashes[name] = hashOf(env[name])
   stamps[keyOf(key, env)] = {
