@@ -2,7 +2,6 @@ import {type Hook} from '@oclif/core'
 
 import {locateConfig} from '../config/locate.js'
 import {fastNoop} from '../cli/fast-path.js'
-import {DevCertsError} from '../system/errors.js'
 
 /** `debug` loads only when DEBUG is set: a host fires this hook on every `dev setup`. */
 async function log(format: string, ...args: unknown[]): Promise<void> {
@@ -23,12 +22,19 @@ export interface SetupHookResult {
 const hook = async function (this: Hook.Context, options: {cwd?: string}): Promise<SetupHookResult> {
   if (process.env.DEV_CERTS_SKIP === '1') return {skipped: 'DEV_CERTS_SKIP=1'}
   const cwd = options.cwd ?? process.cwd()
-  if (!(await locateConfig(cwd))) {
+  const configFile = await locateConfig(cwd)
+  if (!configFile) {
     log('no .devcerts.json above %s: nothing to do', cwd)
     return {skipped: 'no .devcerts.json'}
   }
 
-  const unchanged = await fastNoop({cwd, dataDir: this.config.dataDir, shellProfile: false, system: true})
+  const unchanged = await fastNoop({
+    configFile,
+    cwd,
+    dataDir: this.config.dataDir,
+    shellProfile: false,
+    system: true,
+  })
   if (unchanged) {
     log('certs: up to date (%s)', unchanged)
     return {exitCode: 0, manualCommands: [], status: 'up-to-date'}
@@ -44,8 +50,10 @@ const hook = async function (this: Hook.Context, options: {cwd?: string}): Promi
     progress: (line) => log(line),
     shellProfile: false,
     system: true,
-  }).catch((error: unknown) => {
-    // Many hosts never read a hook's failures, so say it here; the host command itself goes on.
+  }).catch(async (error: unknown) => {
+    // Many hosts never read a hook's failures, so say it here; the host command itself goes on. The class comes
+    // from the chunk setup threw from (loaded by now), and not on the no-op path, where it would cost ~5 ms.
+    const {DevCertsError} = await import('../system/errors.js')
     if (!(error instanceof DevCertsError)) throw error
     // Written whole: oclif's warn() wraps at 80 columns and splits paths and fingerprints.
     process.stderr.write(`dev-certs: ${error.message}${error.fix ? `\nFix: ${error.fix}` : ''}\n`)
