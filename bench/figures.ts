@@ -249,7 +249,10 @@ export async function p5Hook(sandbox: Sandbox, runs: number, scratch: string): P
   const env = cleanEnv({DEV_CERTS_HOME: home})
   const time = async (root: string) => {
     const started = process.hrtime.bigint()
-    const result = await sandbox.run([process.execPath, join(root, 'bin', 'run.js'), 'setup'], {cwd: dir, env})
+    const result = await sandbox.run([process.execPath, join(root, 'bin', 'run.js'), 'setup'], {
+      cwd: dir,
+      env,
+    })
     if (result.exitCode !== 0) throw new Error(result.stderr)
     return Number(process.hrtime.bigint() - started) / 1e6
   }
@@ -285,7 +288,10 @@ export async function p5Hook(sandbox: Sandbox, runs: number, scratch: string): P
 }
 
 /** A copy of the fixture host inside the repo (so @oclif/core resolves), its package.json edited. */
-async function hostCopy(name: string, edit?: (pjson: {dependencies?: unknown; oclif: {plugins?: unknown}}) => void) {
+async function hostCopy(
+  name: string,
+  edit?: (pjson: {dependencies?: unknown; oclif: {plugins?: unknown}}) => void,
+) {
   const copy = join(REPO, 'bench', name)
   await rm(copy, {force: true, recursive: true})
   await cp(HOST_DIR, copy, {filter: (source) => !source.includes('node_modules'), recursive: true})
