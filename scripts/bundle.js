@@ -10,7 +10,9 @@ const commands = readdirSync('lib/commands/certs')
 
 // CommonJS dependencies (debug, dotenv, node-forge) call require(), which an ES module lacks.
 const common = {
-  banner: {js: "import {createRequire as bannerRequire} from 'node:module'; const require = bannerRequire(import.meta.url);"},
+  banner: {
+    js: "import {createRequire as bannerRequire} from 'node:module'; const require = bannerRequire(import.meta.url);",
+  },
   bundle: true,
   format: 'esm',
   logLevel: 'warning',
