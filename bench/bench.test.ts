@@ -42,7 +42,8 @@ it(`measures P1–P5 as ratios against baselines of the same run${quick ? ' (qui
   const extra: string[] = []
   if (wanted('P1')) figures.push(await p1NoopSetup(Math.max(runs, quick ? 1 : 10)))
   if (!sandbox) extra.push(`P2, P5 and mkcert skipped: ${skipSandbox}`)
-  else if (wanted('P2')) figures.push(await p2FirstSetup(sandbox, quick ? 1 : Math.ceil(runs / 3)))
+  else if (wanted('P2'))
+    figures.push(await p2FirstSetup(sandbox, quick ? 1 : Math.max(8, Math.ceil(runs / 2))))
   if (wanted('P3')) figures.push(await p3Doctor(quick ? 1 : Math.max(5, Math.ceil(runs / 2))))
   if (sandbox && wanted('P3')) extra.push(...(await doctorOnSetUpMachine(sandbox, quick ? 1 : 10)))
   if (wanted('P4')) figures.push(await p4Bundle(runs, scratch))

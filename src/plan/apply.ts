@@ -62,72 +62,42 @@ async function applySteps(steps: Step[], options: ApplyOptions, undo: Array<() =
   const applied: Step[] = []
   const manual: string[][] = []
   let privilege: Privilege | undefined
-  let background: Promise<void> | undefined
-  try {
-    for (const step of steps) {
-      if (step.afterAdmin && manual.length > 0) continue
-      if (step.afterAdmin) await background
-      if (!step.admin) {
-        options.progress(describeStep(step))
-        undo.push(await undoFor(step))
-        await perform(step)
-        applied.push(step)
-        continue
-      }
-
-      await background
-      privilege ??= await choosePrivilege(options.interactive)
-      log('admin step via %s: %s', privilege, describeStep(step))
-      if (privilege === 'direct') {
-        options.progress(describeStep(step))
-        if (step.kind === 'run' && step.background) {
-          background = inBackground(step, undo)
-          applied.push(step)
-          continue
-        }
-
-        undo.push(await undoFor(step))
-        await perform(step)
-        applied.push(step)
-        continue
-      }
-
-      const staged = step.kind === 'write' ? await stage(step, options.stagedDir) : undefined
-      const argv = manualCommand(step, staged)
-      if (privilege === 'manual') {
-        manual.push(['sudo', ...argv])
-        continue
-      }
-
-      options.progress(`sudo ${argv.join(' ')}  (${step.why})`)
-      const sudo = privilege === 'sudo-n' ? ['sudo', '-n'] : ['sudo']
-      const fix = step.kind === 'run' ? step.fix : undefined
-      await run([...sudo, 'env', `PATH=${ADMIN_PATH}`, ...argv], {fix, interactive: privilege === 'sudo'})
+  for (const step of steps) {
+    if (step.afterAdmin && manual.length > 0) continue
+    if (!step.admin) {
+      options.progress(describeStep(step))
+      undo.push(await undoFor(step))
+      await perform(step)
       applied.push(step)
+      continue
     }
 
-    await background
-  } catch (error) {
-    // Whatever failed, the rollback must not race a refresh still reading the files it puts back.
-    await background?.catch(() => undefined)
-    throw error
+    privilege ??= await choosePrivilege(options.interactive)
+    log('admin step via %s: %s', privilege, describeStep(step))
+    if (privilege === 'direct') {
+      options.progress(describeStep(step))
+      undo.push(await undoFor(step))
+      await perform(step)
+      applied.push(step)
+      continue
+    }
+
+    const staged = step.kind === 'write' ? await stage(step, options.stagedDir) : undefined
+    const argv = manualCommand(step, staged)
+    if (privilege === 'manual') {
+      manual.push(['sudo', ...argv])
+      continue
+    }
+
+    options.progress(`sudo ${argv.join(' ')}  (${step.why})`)
+    const sudo = privilege === 'sudo-n' ? ['sudo', '-n'] : ['sudo']
+    const fix = step.kind === 'run' ? step.fix : undefined
+    await run([...sudo, 'env', `PATH=${ADMIN_PATH}`, ...argv], {fix, interactive: privilege === 'sudo'})
+    applied.push(step)
   }
 
   if (manual.length === 0) await rm(options.stagedDir, {force: true, recursive: true})
   return {applied, manual}
-}
-
-/**
- * Starts a background step. Once it has succeeded, a rollback runs it again, last, after the files it read are
- * put back: a refresh rebuilds the store from the anchors on disk, so the store loses what this run added.
- */
-function inBackground(step: Step & {kind: 'run'}, undo: Array<() => Promise<unknown>>): Promise<void> {
-  const running = perform(step).then(() => {
-    undo.unshift(() => perform(step))
-  })
-  // Handled here so a failure while later steps run is not an unhandled rejection; the caller awaits it.
-  running.catch(() => undefined)
-  return running
 }
 
 /** What puts a file back: its previous bytes and mode, or its absence. */

@@ -117,10 +117,8 @@ export async function planSetup(input: SetupInput, authorities: Authority[]): Pr
     created: shared.filter((file) => file.created).map((file) => file.path),
     stores,
   }
-  // The record goes first, so an interrupted run can still be undone. The stores come next: their refresh
-  // (most of a first setup's time) runs while our own files are written.
+  // The record goes first, so an interrupted run can still be undone.
   await write(paths.state, renderState(mergeState(state, wantedState)), 'what setup changed, for uninstall')
-  steps.push(...storeSteps)
   await write(paths.teamCa, renderTeamCa(everyone), 'team CAs only (NODE_EXTRA_CA_CERTS)')
   await write(paths.bundle, renderBundle(await readOsRoots(input.env), everyone), 'public roots + team CAs')
   await write(paths.envSh, renderSnippet('sh', variables), 'bash/zsh snippet')
@@ -129,6 +127,7 @@ export async function planSetup(input: SetupInput, authorities: Authority[]): Pr
   for (const file of shared) if (file.step) steps.push(file.step)
   // After the bundle writes: some tools (gcloud) refuse a path that does not exist yet.
   steps.push(...configure.steps)
+  steps.push(...storeSteps)
   const sources = config.authorities.flatMap((authority) => authority.sources)
   const inputs = {
     env: sources.flatMap((source) => (source.kind === 'env' ? [source.name] : [])),

@@ -15,11 +15,6 @@ type StepBody =
   | {kind: 'rmdir'; path: string}
   | {
       argv: string[]
-      /**
-       * The steps after it do not read what it changes, so they run while it does: the OS store's refresh,
-       * most of a first setup's time. Admin steps after it, and the end of the run, wait for it.
-       */
-      background?: boolean
       /** The whole env of the command, when it must not inherit ours (a tool's CLI, see configure.ts). */
       env?: Record<string, string>
       /** The likely fix, shown with the command's output when it fails. */

@@ -52,7 +52,6 @@ export function anchorDirStore(family: LinuxFamily): TrustStore {
     return {
       admin: true,
       argv,
-      background: true,
       fix:
         `Check that every file in ${family.anchorDir} is a certificate (PEM), then run ` +
         `\`sudo ${argv.join(' ')}\` by hand to see its whole output.`,
