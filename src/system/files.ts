@@ -36,6 +36,17 @@ export async function readIfExists(path: string): Promise<Buffer | undefined> {
  * mode and owner.
  */
 export async function writeFileAtomic(path: string, content: string | Buffer, mode = 0o644): Promise<void> {
+  await (await stageFile(path, content, mode)).commit()
+}
+
+/** A file written and synced beside its target, not yet in place: commit renames it over, discard removes it. */
+export interface StagedFile {
+  commit(): Promise<void>
+  discard(): Promise<void>
+}
+
+/** The first half of writeFileAtomic. Several files staged at once sync together, then each commits alone. */
+export async function stageFile(path: string, content: string | Buffer, mode = 0o644): Promise<StagedFile> {
   const target = await resolveLink(path)
   const dir = dirname(target)
   const previous = await stat(target).catch(() => undefined)
@@ -50,6 +61,7 @@ export async function writeFileAtomic(path: string, content: string | Buffer, mo
   })
   await removeDeadTemps(dir, basename(target))
   const temp = join(dir, `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`)
+  const discard = () => rm(temp, {force: true})
   try {
     const handle = await open(
       temp,
@@ -65,12 +77,23 @@ export async function writeFileAtomic(path: string, content: string | Buffer, mo
 
     await chmod(temp, previous ? previous.mode & 0o7777 : mode)
     if (previous && process.getuid?.() === 0) await chown(temp, previous.uid, previous.gid)
-    await rename(temp, target)
-    log('wrote %s (%d bytes)', target, Buffer.byteLength(content))
   } catch (error) {
-    await rm(temp, {force: true})
+    await discard()
     throw fileError('write', target, error)
   }
+
+  const commit = async () => {
+    try {
+      await rename(temp, target)
+    } catch (error) {
+      await discard()
+      throw fileError('write', target, error)
+    }
+
+    log('wrote %s (%d bytes)', target, Buffer.byteLength(content))
+  }
+
+  return {commit, discard}
 }
 
 /** A run killed between creating its temp file and the rename leaves it behind: the next write clears it. */

@@ -99,7 +99,7 @@ describe.skipIf(skip)(`setup fails cleanly on the file system${skip ? ` (skipped
     expect(left.stdout.trim()).toBe('')
   })
 
-  it('when the disk fills up before the OS store step: the store is never touched', async () => {
+  it('when the disk fills up: no file of ours replaced, and the OS store never touched', async () => {
     const {dir, root} = await makeProject()
     const original = 'KEEP=1\n'
     await writeFile(join(dir, '.env'), original)
@@ -110,11 +110,13 @@ describe.skipIf(skip)(`setup fails cleanly on the file system${skip ? ` (skipped
     const before = await readFile(osBundle, 'utf8')
     const result = await sandbox.run([process.execPath, BIN, 'certs', 'setup'], {
       cwd: dir,
-      env: cleanEnv({DEBUG: 'dev-certs:exec', DEV_CERTS_HOME: join(small, 'home'), HOME: dir}),
+      env: cleanEnv({DEBUG: 'dev-certs:exec,dev-certs:fs', DEV_CERTS_HOME: join(small, 'home'), HOME: dir}),
     })
     expect(result.exitCode, result.stderr).toBe(1)
     expect(result.stderr).toContain('ENOSPC')
-    // Our own files come first: the anchor and the refresh, which would be undone by hand, never ran.
+    // Our own files are all written and synced before any takes its place: none was, so none was put back.
+    expect(result.stderr).not.toContain('dev-certs:fs wrote')
+    // They come before the store: the anchor and the refresh never ran.
     expect(result.stderr).not.toMatch(/exec run .*update-ca-certificates/)
     expect(await readFile(osBundle, 'utf8')).toBe(before)
     expect(before).not.toContain(root.certPem.split('\n')[1])
