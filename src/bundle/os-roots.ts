@@ -1,5 +1,4 @@
 import {readFile} from 'node:fs/promises'
-import {rootCertificates} from 'node:tls'
 
 import {type Fingerprint, fingerprintOf} from '../certs/fingerprint.js'
 import {logger} from '../system/log.js'
@@ -35,6 +34,8 @@ export async function readOsRoots(env: NodeJS.ProcessEnv = process.env): Promise
     return {...roots, origin: path}
   }
 
+  // Loaded here only: importing node:tls builds Node's ~150 roots and its TLS code on every setup.
+  const {rootCertificates} = await import('node:tls')
   log('public roots: no OS bundle, using %d roots bundled with Node', rootCertificates.length)
   return {...unique(rootCertificates.map((pem) => normalise(pem))), origin: 'node:tls'}
 }

@@ -7,7 +7,6 @@ import {type Fingerprint} from '../certs/fingerprint.js'
 import {IntakeError} from '../certs/intake-error.js'
 import {logger} from '../system/log.js'
 import {type SourceOptions} from './source.js'
-import {readUrlSource} from './url.js'
 
 const log = logger('source:aia')
 const MAX_HOPS = 3
@@ -36,6 +35,8 @@ export async function followCaIssuers(
         const target = parseUrl(url)
         const refused = refusedTarget(target)
         if (refused) throw new IntakeError('SOURCE_URL', `${url}: not followed, ${refused}.`)
+        // The HTTP code loads only when an intermediate is missing, not on every acquisition.
+        const {readUrlSource} = await import('./url.js')
         const fetched = await readUrlSource(target, options)
         const found = decodeCertificates(
           fetched.bytes,
