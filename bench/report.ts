@@ -15,13 +15,30 @@ const PROFILE_NOTES = `## What dominated (node --cpu-prof), and what was done
 - **First setup (P2), before**: ~1.6–1.8× the bare refresh. Of ~0.7 s on top of \`update-ca-certificates\`,
   ~0.4 s was loading code: @oclif/core (~0.17 s over \`node -e 0\`), execa and its ~100 modules (~0.17 s),
   our ~60 modules; then ~75 ms of our own work (acquire, plan, seven atomic writes with fsync).
-- **First setup, after**: the CLI runs from an esbuild bundle (\`dist/\`); a setup with simple flags skips
-  oclif and goes to the same body the oclif command runs; execa (254 KB of the bundle) loads while setup
-  reads its config. What remains on top of the refresh is ~200 ms: Node start-up (~40 ms), the fast-path
-  check, loading the setup chunks (~50 ms), acquiring and planning (~20 ms) and the seven writes (~35 ms),
-  all before the refresh can start, since the refresh needs the anchor written. Overlapping the user-file
-  writes with the refresh would save ~35 ms more; 1.15× of a ~0.8 s refresh leaves ~120 ms for Node's
-  start-up and all of our work together.
+- **First setup, after**: the CLI runs from an esbuild bundle (\`dist/\`), and a setup with simple flags skips
+  oclif. Its code is a build of its own: split with the oclif commands it was 22 files, and resolving each
+  cost about as much as parsing them all (importing it: ~90 → ~50 ms on a slow machine). \`debug\`, with the
+  tty and colour detection it pulls in, loads only when DEBUG is set (~15 ms). execa loads while setup reads
+  its config. Our seven files are written and synced together, then renamed into place one by one (~24 →
+  ~9 ms; a full disk now stops the run before any file is replaced). A PEM block's fingerprint decodes its
+  base64 as it stands (150 roots, read twice per setup: 5.5 → 1.6 ms). Against the code before these
+  changes, run alternately in the same sandbox (12 runs each, without DEBUG): 1041 → 956 ms for a setup,
+  beside a 757 ms refresh.
+- **First setup, the floor**: the refresh needs the anchor, so Node's start and the loading of setup's code
+  and execa all come before it; the P2 lines above measure that part alone, at about the 15% the target
+  allows. What setup does itself (read the config, acquire and pin-check, plan, write, record the stamp) is
+  the rest. On this machine the refresh's own time varies by ±15% from run to run, so the ratio moves around
+  the target between runs.
+- **Tried and dropped for P2**: running the refresh while our files are written (it then took longer by
+  about what the writes took, most likely their fsyncs beside its own ~300 file operations: 1091 against
+  1087 ms over 14 runs each); loading execa in a worker thread started before setup's code (ready in time,
+  but the main thread's own loading slowed by about as much: −8 ms of ~360); minifying the bundle (parsing
+  is not the cost: no gain, and slower with names kept).
+- **Hook (P5)**: measured as the issue defines it, against the same host with the plugin installed and its
+  hook absent, so the figure is the hook alone: loading one bundled file, finding the config and re-hashing
+  the recorded files. The error class now loads only on failure (~5 ms) and the config is located once. The
+  plugin's whole cost, against a host without it, is a reference line: most of it is oclif's own handling
+  of one more plugin (reading its package.json and manifest, matching the host's plugin list).
 - **Doctor (P3)**: the slowest client alone is Python importing httpx (~0.3 s of its ~0.4 s). The four
   clients together need about twice its CPU (httpx 0.38, requests 0.25, Node 0.11, curl 0.06 s) and the
   doctor's own process ~0.15 s (spawning, the in-process handshake's OpenSSL context, hashing), so on two
