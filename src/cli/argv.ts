@@ -10,7 +10,12 @@ export function flagValue(
   name: string,
 ): {next: number; value: string} | undefined {
   const arg = args[i]
-  if (arg.startsWith(`${name}=`)) return {next: i, value: arg.slice(name.length + 1)}
+  if (arg.startsWith(`${name}=`)) {
+    const value = arg.slice(name.length + 1)
+    // oclif refuses some of these too (`--config=-y`: "expects a value"); which ones is its business.
+    return value.startsWith('-') ? undefined : {next: i, value}
+  }
+
   if (arg !== name) return undefined
   const value = args[i + 1]
   // oclif reads a following flag as a missing value ("expects a value"), not as the value.

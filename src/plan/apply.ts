@@ -1,8 +1,16 @@
 import {mkdir, rm, rmdir, stat} from 'node:fs/promises'
-import {basename, join} from 'node:path'
+import {basename, dirname, join} from 'node:path'
 
 import {exec, run} from '../system/exec.js'
-import {readIfExists, removeFile, type StagedFile, stageFile, writeFileAtomic} from '../system/files.js'
+import {
+  readIfExists,
+  removeDeadTemps,
+  removeFile,
+  resolveLink,
+  type StagedFile,
+  stageFile,
+  writeFileAtomic,
+} from '../system/files.js'
 import {logger} from '../system/log.js'
 import {isRoot} from '../system/platform.js'
 import {checkWritable} from './preflight.js'
@@ -49,6 +57,11 @@ export async function runPlan(
  */
 export async function applyPlan(steps: Step[], options: ApplyOptions): Promise<ApplyResult> {
   const undo: Array<() => Promise<unknown>> = []
+  const touched = steps.flatMap((step) =>
+    step.kind === 'write' || step.kind === 'remove' ? [step.path] : [],
+  )
+  const dirs = new Set(await Promise.all(touched.map(async (path) => dirname(await resolveLink(path)))))
+  for (const dir of dirs) await removeDeadTemps(dir)
   const prepared = await prepareWrites(steps)
   try {
     return await applySteps(steps, options, undo, prepared)

@@ -1,5 +1,5 @@
 import {readFile, realpath} from 'node:fs/promises'
-import {isAbsolute, join, relative} from 'node:path'
+import {basename, dirname, isAbsolute, join, relative} from 'node:path'
 
 import {renderBundle, renderTeamCa, teamCertificates} from '../bundle/bundle.js'
 import {OS_BUNDLE_PATHS, readOsRoots} from '../bundle/os-roots.js'
@@ -12,6 +12,7 @@ import {fromLatin1, readShared, toLatin1} from '../env/shared-file.js'
 import {type ToolId} from '../env/tool-configs.js'
 import {acquireAuthority, type Authority} from '../sources/acquire.js'
 import {DevCertsError} from '../system/errors.js'
+import {resolveLink} from '../system/files.js'
 import {type HomePaths} from '../system/paths.js'
 import {planConfigure} from './configure.js'
 import {refuseForeign} from './generated.js'
@@ -157,8 +158,8 @@ export async function planSetup(input: SetupInput, authorities: Authority[]): Pr
 
 /** A committed `.env` symlink must not lead the write out of the project (to /etc/sudoers, say). */
 async function checkInsideProject(path: string, dir: string): Promise<void> {
-  const target = await realpath(path).catch(() => undefined)
-  if (!target) return
+  // A link that leads nowhere yet is written through too (the file is created where it points): check there.
+  const target = await realpath(path).catch(async () => canonical(await resolveLink(path)))
   const inside = relative(await realpath(dir), target)
   if (inside && !inside.startsWith('..') && !isAbsolute(inside)) return
   throw new DevCertsError(
@@ -168,6 +169,14 @@ async function checkInsideProject(path: string, dir: string): Promise<void> {
       fix: 'Replace the link with a regular file, or point "env.file" at a file inside the project.',
     },
   )
+}
+
+/** `path` with its existing part resolved (links included), the part not created yet appended as it is. */
+async function canonical(path: string): Promise<string> {
+  const parent = dirname(path)
+  const real = await realpath(path).catch(() => undefined)
+  if (real) return real
+  return parent === path ? path : join(await canonical(parent), basename(path))
 }
 
 interface BlockPlan {

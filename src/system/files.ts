@@ -59,9 +59,11 @@ export async function stageFile(path: string, content: string | Buffer, mode = 0
   await mkdir(dir, {recursive: true}).catch((error) => {
     throw fileError('create the directory of', target, error)
   })
-  await removeDeadTemps(dir, basename(target))
+  await removeDeadTemps(dir)
   const temp = join(dir, `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`)
-  const discard = () => rm(temp, {force: true})
+  // Never throws: a temp that cannot be removed (a directory made read-only meanwhile) must not hide the error
+  // that made us discard it; the next run in that directory clears it.
+  const discard = () => rm(temp, {force: true}).catch((error) => log('temp %s kept: %s', temp, error))
   try {
     const handle = await open(
       temp,
@@ -96,12 +98,24 @@ export async function stageFile(path: string, content: string | Buffer, mode = 0
   return {commit, discard}
 }
 
-/** A run killed between creating its temp file and the rename leaves it behind: the next write clears it. */
-async function removeDeadTemps(dir: string, base: string): Promise<void> {
+/** Our temp files: `.NAME.PID.HEX.tmp`, beside their target (see stageFile). */
+const TEMP = /^\.(.+)\.(\d+)\.[0-9a-f]{8}\.tmp$/
+
+/**
+ * A run killed between creating its temp files and renaming them leaves them behind. Every run that writes or
+ * removes a file in a directory clears there the temps of runs that are no longer alive, whichever file they
+ * were for: the next run may not write that file again, and uninstall may remove it.
+ */
+export async function removeDeadTemps(dir: string): Promise<void> {
   const names = await readdir(dir).catch(() => [] as string[])
   for (const name of names) {
-    const pid = new RegExp(`^\\.${escape(base)}\\.(\\d+)\\.[0-9a-f]+\\.tmp$`).exec(name)?.[1]
-    if (pid && !alive(Number(pid))) await rm(join(dir, name), {force: true})
+    const pid = TEMP.exec(name)?.[2]
+    if (pid && Number(pid) !== process.pid && !alive(Number(pid))) {
+      await rm(join(dir, name), {force: true}).then(
+        () => log('removed %s, left by a run that was killed', join(dir, name)),
+        (error: unknown) => log('kept %s, left by a run that was killed: %s', join(dir, name), error),
+      )
+    }
   }
 }
 
@@ -114,22 +128,21 @@ function alive(pid: number): boolean {
   }
 }
 
-function escape(text: string): string {
-  return text.replaceAll(/[.*+?^${}()|[\]\\]/g, '\\$&')
-}
-
+/** Removes a file; through a symlink, the file it leads to (what a write through it created), not the link. */
 export async function removeFile(path: string): Promise<boolean> {
+  const target = await resolveLink(path)
   try {
-    await rm(path)
-    log('removed %s', path)
+    await rm(target)
+    log('removed %s', target)
     return true
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false
-    throw fileError('remove', path, error)
+    throw fileError('remove', target, error)
   }
 }
 
-async function resolveLink(path: string): Promise<string> {
+/** Where a write to `path` lands: the path itself, or the file a symlink leads to, even one not there yet. */
+export async function resolveLink(path: string): Promise<string> {
   const info = await lstat(path).catch(() => undefined)
   if (!info?.isSymbolicLink()) return path
   // A dangling link is written through to its target, like an editor would.

@@ -125,6 +125,9 @@ describe('the direct setup path', () => {
     // oclif's own usage errors: the direct path must not read these argv differently.
     {args: ['--no-system', '--config', '--shell-profile'], name: '--config followed by a flag'},
     {args: ['--no-system', '--config', 'bad.json', '--config', '.devcerts.json'], name: '--config twice'},
+    // Found by a breaker: the direct path read the flag after `=` as a file name; oclif refuses it.
+    {args: ['--no-system', '--config=-y'], name: '--config=-y'},
+    {args: ['--config=--no-system', '--no-system'], name: '--config= one of its flags'},
   ]
 
   it.each(cases)('$name: same output and exit code with and without oclif', async ({args, prepare}) => {
@@ -159,6 +162,7 @@ describe('the direct doctor path', () => {
     {args: ['--offline', '--timeout', '1e3'], name: 'a --timeout that is not a whole number'},
     {args: ['--config', '--offline'], name: '--config followed by a flag'},
     {args: ['--offline', '--timeout', '5', '--timeout', '6'], name: '--timeout twice'},
+    {args: ['--config=--offline'], name: '--config= one of its flags'},
   ]
 
   it.each(cases)('$name: same report and exit code with and without oclif', async ({args}) => {

@@ -27,6 +27,9 @@ describe('flags the direct paths take', () => {
       ['--config', '-y'],
       ['--config', 'a.json', '--config', 'b.json'],
       ['--config=a.json', '--config=b.json'],
+      // oclif refuses a value that is one of its flags even after `=` (found by a breaker: -y read as a file).
+      ['--config=-y'],
+      ['--config=--no-system', '--no-system'],
     ]
     for (const args of refused) {
       expect(fastSetupArgs(args), args.join(' ')).toBeUndefined()
@@ -63,6 +66,8 @@ describe('flags the direct paths take', () => {
       ['--config', '--offline'],
       ['--offline', '--config', '--fix'],
       ['--config', 'a', '--config', 'b'],
+      ['--config=--offline'],
+      ['--fix', '--config=--offline', '--offline'],
       ['--offline=false'],
       ['extra'],
     ]

@@ -1,0 +1,101 @@
+import {execa} from 'execa'
+import {lstat, mkdtemp, readdir, readFile, readlink, rm, stat, symlink, writeFile} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {afterAll, describe, expect, it} from 'vitest'
+
+import {stageFile} from '../../src/system/files.js'
+import {cleanEnv, dev} from '../helpers/cli.js'
+import {makeProject, removeProjects} from '../helpers/project.js'
+
+/** Inputs a breaker found (links that lead nowhere, temp files of killed runs, a rename that fails). */
+afterAll(removeProjects)
+
+const setup = (dir: string, home: string) =>
+  dev(['certs', 'setup', '--no-system'], {cwd: dir, env: cleanEnv({DEV_CERTS_HOME: home, HOME: dir})})
+const uninstall = (dir: string, home: string) =>
+  dev(['certs', 'uninstall', '--yes'], {cwd: dir, env: cleanEnv({DEV_CERTS_HOME: home, HOME: dir})})
+
+describe('a .env link that leads nowhere yet', () => {
+  it('to a place outside the project: refused, and nothing created there', async () => {
+    const {dir, home} = await makeProject()
+    const outside = await mkdtemp(join(tmpdir(), 'dev-certs-outside-'))
+    await symlink(join(outside, 'new', 'dangling.env'), join(dir, '.env'))
+    const result = await setup(dir, home)
+    expect(result.exitCode).toBe(1)
+    expect(result.stderr).toContain(
+      `${join(dir, '.env')} is a link to ${join(outside, 'new', 'dangling.env')}`,
+    )
+    expect(result.stderr).toContain('outside the project')
+    expect(await readdir(outside)).toEqual([])
+    await rm(outside, {force: true, recursive: true})
+  })
+
+  it('inside the project: setup creates the file it points to; uninstall removes that file and keeps the link', async () => {
+    const {dir, home} = await makeProject()
+    await symlink('missing.env', join(dir, '.env'))
+    expect((await setup(dir, home)).exitCode).toBe(0)
+    expect((await lstat(join(dir, '.env'))).isSymbolicLink()).toBe(true)
+    expect(await readFile(join(dir, 'missing.env'), 'utf8')).toContain('NODE_EXTRA_CA_CERTS=')
+
+    expect((await uninstall(dir, home)).exitCode).toBe(0)
+    expect(await readlink(join(dir, '.env'))).toBe('missing.env')
+    await expect(stat(join(dir, 'missing.env'))).rejects.toThrow()
+  })
+})
+
+describe('temp files of a killed run', () => {
+  it('are cleared by the next run that writes or removes in their directory, uninstall included', async () => {
+    const {dir, home} = await makeProject()
+    const original = 'KEEP=1\n'
+    await writeFile(join(dir, '.env'), original)
+    expect((await setup(dir, home)).exitCode).toBe(0)
+    // A pid that is gone: a process that has exited.
+    const exited = execa(process.execPath, ['-e', '0'])
+    await exited
+    const pid = exited.pid!
+    const temps = [join(home, `.bundle.pem.${pid}.0badc0de.tmp`), join(dir, `..env.${pid}.0badc0de.tmp`)]
+    for (const temp of temps) await writeFile(temp, 'half of a file')
+    // Someone else's file that only looks like ours stays: its pid is alive (this test).
+    const alive = join(home, `.team-ca.pem.${process.pid}.0badc0de.tmp`)
+    await writeFile(alive, 'a live run')
+
+    expect((await uninstall(dir, home)).exitCode).toBe(0)
+    for (const temp of temps) await expect(stat(temp)).rejects.toThrow()
+    expect(await readFile(join(dir, '.env'), 'utf8')).toBe(original)
+    expect(await readdir(home)).toEqual([`.team-ca.pem.${process.pid}.0badc0de.tmp`])
+  })
+})
+
+const root = process.getuid?.() === 0
+const probe = root ? await immutableDirWorks() : false
+
+async function immutableDirWorks(): Promise<boolean> {
+  const dir = await mkdtemp(join(tmpdir(), 'dev-certs-chattr-'))
+  const set = await execa('chattr', ['+i', dir], {reject: false})
+  await execa('chattr', ['-i', dir], {reject: false})
+  await rm(dir, {force: true, recursive: true})
+  return !set.failed
+}
+
+describe.skipIf(!probe)(
+  `a rename that fails${probe ? '' : ' (skipped: needs root and chattr on the temp dir)'}`,
+  () => {
+    it('is reported as the write that failed, even when its temp file cannot be removed either', async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'dev-certs-immutable-'))
+      const target = join(dir, 'bundle.pem')
+      const staged = await stageFile(target, 'content')
+      // An immutable directory refuses the rename and the removal of the temp, even to root.
+      await execa('chattr', ['+i', dir])
+      try {
+        await expect(staged.commit()).rejects.toMatchObject({
+          code: 'FS_EPERM',
+          message: expect.stringContaining(`Could not write ${target}: EPERM`),
+        })
+      } finally {
+        await execa('chattr', ['-i', dir])
+        await rm(dir, {force: true, recursive: true})
+      }
+    })
+  },
+)
