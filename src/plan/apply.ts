@@ -1,6 +1,7 @@
 import {mkdir, rm, rmdir, stat} from 'node:fs/promises'
 import {basename, dirname, join} from 'node:path'
 
+import {errorMessage} from '../system/errors.js'
 import {exec, run} from '../system/exec.js'
 import {
   readIfExists,
@@ -66,8 +67,20 @@ export async function applyPlan(steps: Step[], options: ApplyOptions): Promise<A
   try {
     return await applySteps(steps, options, undo, prepared)
   } catch (error) {
-    for (const restore of undo.reverse()) await restore().catch((e) => log('rollback failed: %s', e))
+    const lost: string[] = []
+    for (const restore of undo.reverse()) {
+      await restore().catch((failure: unknown) => {
+        log('rollback failed: %s', failure)
+        lost.push(errorMessage(failure))
+      })
+    }
+
     if (undo.length > 0) log('rolled back %d change(s)', undo.length)
+    // A file that could not be put back is the one thing the user must hear of, with the error that led here.
+    if (lost.length > 0 && error instanceof Error) {
+      error.message += `\nPutting back what this run changed failed too:\n${lost.map((line) => `  ${line}`).join('\n')}`
+    }
+
     throw error
   } finally {
     // Files of steps that never ran (a failure before them, an admin step left to the user); no-op once committed.

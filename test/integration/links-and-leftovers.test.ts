@@ -4,6 +4,8 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
 
+import {applyPlan} from '../../src/plan/apply.js'
+import {type Step} from '../../src/plan/step.js'
 import {stageFile} from '../../src/system/files.js'
 import {cleanEnv, dev} from '../helpers/cli.js'
 import {makeProject, removeProjects} from '../helpers/project.js'
@@ -92,6 +94,38 @@ describe.skipIf(!probe)(
           code: 'FS_EPERM',
           message: expect.stringContaining(`Could not write ${target}: EPERM`),
         })
+      } finally {
+        await execa('chattr', ['-i', dir])
+        await rm(dir, {force: true, recursive: true})
+      }
+    })
+  },
+)
+
+describe.skipIf(!probe)(
+  `a rollback that fails${probe ? '' : ' (skipped: needs root and chattr on the temp dir)'}`,
+  () => {
+    it('says which file it could not put back, after the error that led to the rollback', async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'dev-certs-immutable-'))
+      const file = join(dir, 'a.env')
+      await writeFile(file, 'KEEP=1\n')
+      const steps: Step[] = [
+        {admin: false, content: 'KEEP=1\nOURS=1\n', kind: 'write', mode: 0o644, path: file, why: 'the block'},
+        {admin: false, argv: ['chattr', '+i', dir], kind: 'run', why: 'the directory becomes immutable'},
+        {admin: false, argv: ['false'], kind: 'run', why: 'a step that fails'},
+      ]
+      try {
+        const failed = applyPlan(steps, {
+          interactive: false,
+          progress: () => {},
+          stagedDir: join(dir, 'staged'),
+        })
+        await expect(failed).rejects.toThrow(
+          new RegExp(
+            '`false` failed with exit code 1[\\s\\S]*\\nPutting back what this run changed failed too:\\n' +
+              `  Could not write ${file}: EPERM`,
+          ),
+        )
       } finally {
         await execa('chattr', ['-i', dir])
         await rm(dir, {force: true, recursive: true})
