@@ -40,7 +40,8 @@ export async function checkWritable(steps: Step[]): Promise<void> {
   }
 }
 
-async function nearestExisting(dir: string): Promise<string> {
+/** The deepest of `dir` and its parents that exists (the file system root at worst). */
+export async function nearestExisting(dir: string): Promise<string> {
   for (let current = dir; ; current = dirname(current)) {
     const found = await stat(current).then(
       () => true,

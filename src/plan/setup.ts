@@ -1,5 +1,5 @@
 import {readFile, realpath} from 'node:fs/promises'
-import {basename, dirname, isAbsolute, join, relative} from 'node:path'
+import {dirname, isAbsolute, join, relative} from 'node:path'
 
 import {renderBundle, renderTeamCa, teamCertificates} from '../bundle/bundle.js'
 import {OS_BUNDLE_PATHS, readOsRoots} from '../bundle/os-roots.js'
@@ -16,6 +16,7 @@ import {resolveLink} from '../system/files.js'
 import {type HomePaths} from '../system/paths.js'
 import {planConfigure} from './configure.js'
 import {refuseForeign} from './generated.js'
+import {nearestExisting} from './preflight.js'
 import {otherProjects, recordOf, unionInOrder} from './projects.js'
 import {mergeState, readState, renderState, type State} from './state.js'
 import {type Plan, type Step} from './step.js'
@@ -173,10 +174,8 @@ async function checkInsideProject(path: string, dir: string): Promise<void> {
 
 /** `path` with its existing part resolved (links included), the part not created yet appended as it is. */
 async function canonical(path: string): Promise<string> {
-  const parent = dirname(path)
-  const real = await realpath(path).catch(() => undefined)
-  if (real) return real
-  return parent === path ? path : join(await canonical(parent), basename(path))
+  const existing = await nearestExisting(dirname(path))
+  return join(await realpath(existing), relative(existing, path))
 }
 
 interface BlockPlan {
