@@ -36,6 +36,7 @@ export async function readIfExists(path: string): Promise<Buffer | undefined> {
  * mode and owner.
  */
 export async function writeFileAtomic(path: string, content: string | Buffer, mode = 0o644): Promise<void> {
+  await removeDeadTemps(dirname(await resolveLink(path)))
   await (await stageFile(path, content, mode)).commit()
 }
 
@@ -45,7 +46,10 @@ export interface StagedFile {
   discard(): Promise<void>
 }
 
-/** The first half of writeFileAtomic. Several files staged at once sync together, then each commits alone. */
+/**
+ * The first half of writeFileAtomic. Several files staged at once sync together, then each commits alone. The
+ * caller clears dead temps in the directory first (removeDeadTemps), once for all the files it stages there.
+ */
 export async function stageFile(path: string, content: string | Buffer, mode = 0o644): Promise<StagedFile> {
   const target = await resolveLink(path)
   const dir = dirname(target)
@@ -59,7 +63,6 @@ export async function stageFile(path: string, content: string | Buffer, mode = 0
   await mkdir(dir, {recursive: true}).catch((error) => {
     throw fileError('create the directory of', target, error)
   })
-  await removeDeadTemps(dir)
   const temp = join(dir, `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`)
   // Never throws: a temp that cannot be removed (a directory made read-only meanwhile) must not hide the error
   // that made us discard it; the next run in that directory clears it.
