@@ -2,11 +2,9 @@ import {type Hook} from '@oclif/core'
 
 import {locateConfig} from '../config/locate.js'
 import {fastNoop} from '../cli/fast-path.js'
+import {logger} from '../system/log.js'
 
-/** `debug` loads only when DEBUG is set: a host fires this hook on every `dev setup`. */
-async function log(format: string, ...args: unknown[]): Promise<void> {
-  if (process.env.DEBUG) (await import('../system/log.js')).logger('hook')(format, ...args)
-}
+const log = logger('hook')
 
 export interface SetupHookResult {
   exitCode?: number

@@ -2,13 +2,18 @@ import {createHash} from 'node:crypto'
 import {readFile} from 'node:fs/promises'
 import {join} from 'node:path'
 
+import {logger} from '../system/log.js'
+
+const log = logger('noop')
+
 /**
  * "Nothing changed" by hashing instead of re-parsing: after a full run, setup records the hash of every file it
  * read or wrote. A later run whose files all hash the same has nothing to do, and can say so without loading
  * oclif, node-forge or the network code. Network sources are not re-fetched on that path: the pins in the
  * config decide what may be trusted, and a changed config is a changed hash.
  *
- * This module uses only Node built-ins: it sits on the hot path of every `dev setup`.
+ * This module loads only Node built-ins (and `debug` once DEBUG is set): it sits on the hot path of every
+ * `dev setup`.
  */
 export interface StampKey {
   configPath: string
@@ -53,10 +58,7 @@ export async function matchStamp(
     if (hashOf(env[name]) !== hash) return miss(`$${name} changed since the last run`)
   }
 
-  if (process.env.DEBUG) {
-    const count = Object.keys(stamp.files).length
-    ;(await import('../system/log.js')).logger('noop')('nothing to do: %d recorded files unchanged', count)
-  }
+  log('nothing to do: %d recorded files unchanged', Object.keys(stamp.files).length)
 
   return {expires: stamp.expires ? new Date(stamp.expires) : undefined, summary: stamp.summary}
 }
@@ -81,9 +83,9 @@ export async function recordStamp(
   return {content: JSON.stringify(stamps, null, 2) + '\n', path: stampsPath(key.home)}
 }
 
-/** Says why the fast path stepped aside; `debug` loads only then, so a hit stays light. */
-async function miss(reason: string): Promise<undefined> {
-  if (process.env.DEBUG) (await import('../system/log.js')).logger('noop')('full run: %s', reason)
+/** Says why the fast path stepped aside. */
+function miss(reason: string): undefined {
+  log('full run: %s', reason)
   return undefined
 }
 
