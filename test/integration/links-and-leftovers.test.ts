@@ -80,41 +80,47 @@ async function immutableDirWorks(): Promise<boolean> {
   return !set.failed
 }
 
+/** A temp dir that a test may make immutable (chattr +i refuses renames and removals there, even to root). */
+async function inScratchDir(work: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'dev-certs-immutable-'))
+  try {
+    await work(dir)
+  } finally {
+    await execa('chattr', ['-i', dir])
+    await rm(dir, {force: true, recursive: true})
+  }
+}
+
 describe.skipIf(!probe)(
-  `a rename that fails${probe ? '' : ' (skipped: needs root and chattr on the temp dir)'}`,
+  `an immutable directory${probe ? '' : ' (skipped: needs root and chattr on the temp dir)'}`,
   () => {
-    it('is reported as the write that failed, even when its temp file cannot be removed either', async () => {
-      const dir = await mkdtemp(join(tmpdir(), 'dev-certs-immutable-'))
-      const target = join(dir, 'bundle.pem')
-      const staged = await stageFile(target, 'content')
-      // An immutable directory refuses the rename and the removal of the temp, even to root.
-      await execa('chattr', ['+i', dir])
-      try {
+    it('a rename that fails is reported as the write that failed, even when its temp file cannot be removed either', () =>
+      inScratchDir(async (dir) => {
+        const target = join(dir, 'bundle.pem')
+        const staged = await stageFile(target, 'content')
+        await execa('chattr', ['+i', dir])
         await expect(staged.commit()).rejects.toMatchObject({
           code: 'FS_EPERM',
           message: expect.stringContaining(`Could not write ${target}: EPERM`),
         })
-      } finally {
-        await execa('chattr', ['-i', dir])
-        await rm(dir, {force: true, recursive: true})
-      }
-    })
-  },
-)
+      }))
 
-describe.skipIf(!probe)(
-  `a rollback that fails${probe ? '' : ' (skipped: needs root and chattr on the temp dir)'}`,
-  () => {
-    it('says which file it could not put back, after the error that led to the rollback', async () => {
-      const dir = await mkdtemp(join(tmpdir(), 'dev-certs-immutable-'))
-      const file = join(dir, 'a.env')
-      await writeFile(file, 'KEEP=1\n')
-      const steps: Step[] = [
-        {admin: false, content: 'KEEP=1\nOURS=1\n', kind: 'write', mode: 0o644, path: file, why: 'the block'},
-        {admin: false, argv: ['chattr', '+i', dir], kind: 'run', why: 'the directory becomes immutable'},
-        {admin: false, argv: ['false'], kind: 'run', why: 'a step that fails'},
-      ]
-      try {
+    it('a rollback that cannot put a file back says which, after the error that led to the rollback', () =>
+      inScratchDir(async (dir) => {
+        const file = join(dir, 'a.env')
+        await writeFile(file, 'KEEP=1\n')
+        const steps: Step[] = [
+          {
+            admin: false,
+            content: 'KEEP=1\nOURS=1\n',
+            kind: 'write',
+            mode: 0o644,
+            path: file,
+            why: 'the block',
+          },
+          {admin: false, argv: ['chattr', '+i', dir], kind: 'run', why: 'the directory becomes immutable'},
+          {admin: false, argv: ['false'], kind: 'run', why: 'a step that fails'},
+        ]
         const failed = applyPlan(steps, {
           interactive: false,
           progress: () => {},
@@ -126,10 +132,6 @@ describe.skipIf(!probe)(
               `  Could not write ${file}: EPERM`,
           ),
         )
-      } finally {
-        await execa('chattr', ['-i', dir])
-        await rm(dir, {force: true, recursive: true})
-      }
-    })
+      }))
   },
 )
