@@ -2,6 +2,7 @@
 // own) cost more than the work of a first setup beside the OS tool; a few chunks load in a fraction of that.
 // @oclif/core stays outside: a host CLI's Command class must be the one our commands extend.
 import {build} from 'esbuild'
+import {execFileSync} from 'node:child_process'
 import {readdirSync} from 'node:fs'
 
 const commands = readdirSync('lib/commands/certs')
@@ -32,17 +33,31 @@ const main = await build({
   splitting: true,
 })
 
-// What bin/run.js runs without oclif (a setup with work to do, the doctor) is a build of its own: split with
-// the commands, a setup loaded ~25 files, and resolving each cost about as much as parsing all of them. Here
-// the two share a few chunks, and only the code they load on demand (sources, execa) is split off.
-const direct = await build({
+// What bin/run.js runs without oclif is built apart from the commands: split with them, a setup loaded ~25 files,
+// and resolving each cost about as much as parsing all of them. The doctor keeps its lazy chunks.
+const doctor = await build({
   ...common,
   chunkNames: 'chunks/[name]-[hash]',
-  entryPoints: ['lib/cli/setup.js', 'lib/cli/doctor.js'],
+  entryPoints: ['lib/cli/doctor.js'],
   external: ['@oclif/core'],
   outdir: 'dist/cli',
   splitting: true,
 })
+
+// A first setup's code (execa included) is one CommonJS file, so it can load from a V8 code cache made here:
+// compiling it was most of its loading time, and Node 20 keeps no cache for ES modules.
+const setup = await build({
+  ...common,
+  banner: {js: "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;"},
+  define: {'import.meta.url': 'importMetaUrl'},
+  entryPoints: ['lib/cli/setup.js'],
+  external: ['@oclif/core'],
+  format: 'cjs',
+  outfile: 'dist/cli/setup.cjs',
+  // A dynamic import() needs a loader hook that a vm.Script lacks; the built-ins it loads are required instead.
+  supported: {'dynamic-import': false},
+})
+execFileSync(process.execPath, ['scripts/code-cache.js', 'dist/cli/setup.cjs'], {stdio: 'inherit'})
 
 // The no-op answers (bin/run.js, and the hook a host fires on every `dev setup`) are one file each, with
 // built-ins only. The setup they hand work to is a chunked entry above, loaded only then.
@@ -60,6 +75,6 @@ const hook = await build({
   outfile: 'dist/hooks/setup.js',
 })
 
-const outputs = [main, direct, fast, hook].flatMap((result) => Object.values(result.metafile.outputs))
+const outputs = [main, doctor, setup, fast, hook].flatMap((result) => Object.values(result.metafile.outputs))
 const bytes = outputs.reduce((sum, output) => sum + output.bytes, 0)
 console.error(`dist: ${outputs.length} files, ${Math.round(bytes / 1024)} KiB`)

@@ -1,5 +1,6 @@
 import {access} from 'node:fs/promises'
 import {join, resolve} from 'node:path'
+import {fileURLToPath} from 'node:url'
 
 import {locateConfig} from '../config/locate.js'
 import {shellProfile} from '../env/profile.js'
@@ -7,6 +8,7 @@ import {claimDailyWarning, expiryWarning} from '../plan/expiry-notice.js'
 import {matchStamp} from '../plan/noop-stamp.js'
 import {defaultDataDir} from '../system/paths.js'
 import {flagValue, onceEach} from './argv.js'
+import {requireWithCodeCache} from './code-cache.js'
 
 /**
  * The no-op answer for `certs setup` and the `setup` hook, before oclif loads: find the config, look up the
@@ -77,7 +79,7 @@ async function exists(path: string): Promise<boolean> {
  * setup's time beside the OS tool. Same body, same output, same exit code as the oclif command.
  */
 export async function directSetup(options: FastSetupOptions): Promise<void> {
-  const {processReporter, setupCommand} = await import('./setup.js')
+  const {processReporter, setupCommand} = await loadSetup()
   const flags = {
     config: options.configFile,
     'shell-profile': options.shellProfile,
@@ -85,4 +87,13 @@ export async function directSetup(options: FastSetupOptions): Promise<void> {
     yes: options.yes,
   }
   await setupCommand(flags, processReporter, options.dataDir)
+}
+
+type SetupModule = typeof import('./setup.js')
+
+/** The build ships setup as one CommonJS file with a code cache, beside this one; lib/ (tests) has neither. */
+async function loadSetup(): Promise<SetupModule> {
+  const bundled = fileURLToPath(new URL('setup.cjs', import.meta.url))
+  if (!(await exists(bundled))) return import('./setup.js')
+  return requireWithCodeCache(bundled).exports as SetupModule
 }

@@ -1,5 +1,6 @@
 import {type ToolId} from '../config/team-config.js'
 import {runSetup, type SetupReport} from '../plan/setup-run.js'
+import {exec} from '../system/exec.js'
 import {failWith, printManual, printWarnings, type Reporter} from './present.js'
 
 export {processReporter} from './present.js'
@@ -52,6 +53,14 @@ export async function setupCommand(flags: SetupFlags, out: Reporter, dataDir: st
 
   process.exitCode = report.exitCode
   return report
+}
+
+/**
+ * Run once by the build before it saves the code cache of this bundle (scripts/code-cache.js): the cache then
+ * holds execa as a setup uses it, loaded and spawning, not only the bundle's top level.
+ */
+export async function warmUp(): Promise<void> {
+  await exec([process.execPath, '--version'], {extendEnv: false})
 }
 
 function summary(report: SetupReport): string {

@@ -28,8 +28,9 @@ let execaModule: Promise<typeof import('execa')> | undefined
  * execa is most of the code a setup loads. It comes in when a command is about to run, or earlier, when a
  * caller that will run one calls this first: then it loads while the caller waits on files.
  */
-export function prefetchExec(): void {
+export function prefetchExec(): Promise<unknown> {
   execaModule ??= import('execa')
+  return execaModule
 }
 
 /** Runs argv without a shell and never throws for a failing command: callers decide. */
