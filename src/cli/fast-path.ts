@@ -92,7 +92,7 @@ export async function directSetup(options: FastSetupOptions): Promise<void> {
 type SetupModule = typeof import('./setup.js')
 
 /** The build ships setup as one CommonJS file with a code cache, beside this one; lib/ (tests) has neither. */
-async function loadSetup(): Promise<SetupModule> {
+export async function loadSetup(): Promise<SetupModule> {
   const bundled = fileURLToPath(new URL('setup.cjs', import.meta.url))
   if (!(await exists(bundled))) return import('./setup.js')
   return requireWithCodeCache(bundled).exports as SetupModule

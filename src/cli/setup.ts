@@ -4,6 +4,8 @@ import {exec} from '../system/exec.js'
 import {failWith, printManual, printWarnings, type Reporter} from './present.js'
 
 export {processReporter} from './present.js'
+/** For the bench's floor: what a setup loads before its refresh can start, execa included. */
+export {prefetchExec} from '../system/exec.js'
 
 /** The flags of `certs setup`, as oclif parses them (the direct path fills the ones it understands). */
 export interface SetupFlags {
