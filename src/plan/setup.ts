@@ -70,47 +70,36 @@ export async function planSetup(input: SetupInput, authorities: Authority[]): Pr
   ])
   const notes: string[] = []
   const steps: Step[] = []
-  const write = async (path: string, content: string, why: string) => {
-    await refuseForeign(path)
-    const current = await readFile(path).catch(() => undefined)
-    if (!current?.equals(Buffer.from(content)))
-      steps.push({admin: false, content, kind: 'write', mode: 0o644, path, why})
-  }
-
   const variables = wantedVariables(paths)
-  await checkInsideProject(config.env.file, config.dir)
-  const shared = [await planBlock(config.env.file, dotenvLines(variables), 'the .env block')]
-  if (input.profile) {
-    const line = profileLineFor(loginShell(input.env ?? process.env), paths)
-    shared.push(await planBlock(input.profile, [line], 'shell profile line', '\n'))
-  }
-
-  if (input.direnv) {
-    shared.push(await planBlock(join(config.dir, '.envrc'), [envrcLine(paths.envSh)], 'direnv line', '\n'))
-  }
-
+  // Planning only reads, so the reads run at once; a failure is still the one the first failing read gives.
+  const [, shared, state, roots] = await inOrder([
+    checkInsideProject(config.env.file, config.dir),
+    planShared(input, variables),
+    readState(paths.state),
+    readOsRoots(input.env),
+  ])
   for (const file of shared) warnings.push(...file.warnings)
 
-  const state = await readState(paths.state)
   const others = await otherProjects(state, config.path)
   // The home's files and the store hold every project's CAs: setting up this one must not drop another's.
   const everyone = unionInOrder(others.byConfig, config.path, authorities)
-  const {stores, ...storePlan} = await planStores(
-    teamCertificates(everyone).filter(({cert}) => cert.selfSigned),
-    {...input.stores, system: input.system},
-    {env: input.env ?? process.env, home: paths.home, platform: process.platform},
-  )
+  const [{stores, ...storePlan}, configure] = await inOrder([
+    planStores(
+      teamCertificates(everyone).filter(({cert}) => cert.selfSigned),
+      {...input.stores, system: input.system},
+      {env: input.env ?? process.env, home: paths.home, platform: process.platform},
+    ),
+    planConfigure({
+      env: input.env ?? process.env,
+      hosts: config.authorities.flatMap((authority) => authority.hosts),
+      paths,
+      recorded: state.configured,
+      tools: input.configure ?? [],
+    }),
+  ])
   const storeSteps = storePlan.steps
   notes.push(...storePlan.notes)
   warnings.push(...storePlan.warnings)
-
-  const configure = await planConfigure({
-    env: input.env ?? process.env,
-    hosts: config.authorities.flatMap((authority) => authority.hosts),
-    paths,
-    recorded: state.configured,
-    tools: input.configure ?? [],
-  })
   notes.push(...configure.notes)
   const wantedState: Partial<State> = {
     projects: {...others.live, [config.path]: recordOf(authorities)},
@@ -120,12 +109,23 @@ export async function planSetup(input: SetupInput, authorities: Authority[]): Pr
     stores,
   }
   // The record goes first, so an interrupted run can still be undone.
-  await write(paths.state, renderState(mergeState(state, wantedState)), 'what setup changed, for uninstall')
-  await write(paths.teamCa, renderTeamCa(everyone), 'team CAs only (NODE_EXTRA_CA_CERTS)')
-  await write(paths.bundle, renderBundle(await readOsRoots(input.env), everyone), 'public roots + team CAs')
-  await write(paths.envSh, renderSnippet('sh', variables), 'bash/zsh snippet')
-  await write(paths.envFish, renderSnippet('fish', variables), 'fish snippet')
-  await write(paths.envPs1, renderSnippet('pwsh', variables), 'PowerShell snippet')
+  const home: Array<{content: string; path: string; why: string}> = [
+    {
+      content: renderState(mergeState(state, wantedState)),
+      path: paths.state,
+      why: 'what setup changed, for uninstall',
+    },
+    {content: renderTeamCa(everyone), path: paths.teamCa, why: 'team CAs only (NODE_EXTRA_CA_CERTS)'},
+    {content: renderBundle(roots, everyone), path: paths.bundle, why: 'public roots + team CAs'},
+    {content: renderSnippet('sh', variables), path: paths.envSh, why: 'bash/zsh snippet'},
+    {content: renderSnippet('fish', variables), path: paths.envFish, why: 'fish snippet'},
+    {content: renderSnippet('pwsh', variables), path: paths.envPs1, why: 'PowerShell snippet'},
+  ]
+  const differs = await inOrder(home.map(async ({content, path}) => differsFrom(path, content)))
+  for (const [i, file] of home.entries()) {
+    if (differs[i]) steps.push({admin: false, kind: 'write', mode: 0o644, ...file})
+  }
+
   for (const file of shared) if (file.step) steps.push(file.step)
   // After the bundle writes: some tools (gcloud) refuse a path that does not exist yet.
   steps.push(...configure.steps)
@@ -154,6 +154,45 @@ export async function planSetup(input: SetupInput, authorities: Authority[]): Pr
     store: stores[0],
     system: input.system,
     warnings,
+  }
+}
+
+/** A file of ours in the home that does not hold `content` yet (and one not ours stops the run). */
+async function differsFrom(path: string, content: string): Promise<boolean> {
+  await refuseForeign(path)
+  const current = await readFile(path).catch(() => undefined)
+  return !current?.equals(Buffer.from(content))
+}
+
+/** The .env block, and the profile and .envrc lines when asked for, in that order. */
+async function planShared(
+  input: SetupInput,
+  variables: ReturnType<typeof wantedVariables>,
+): Promise<BlockPlan[]> {
+  const {config, paths} = input
+  const blocks = [planBlock(config.env.file, dotenvLines(variables), 'the .env block')]
+  if (input.profile) {
+    const line = profileLineFor(loginShell(input.env ?? process.env), paths)
+    blocks.push(planBlock(input.profile, [line], 'shell profile line', '\n'))
+  }
+
+  if (input.direnv)
+    blocks.push(planBlock(join(config.dir, '.envrc'), [envrcLine(paths.envSh)], 'direnv line', '\n'))
+  return inOrder(blocks)
+}
+
+/**
+ * Promise.all for reads started together, but a failure is the first in the list, not the first in time: what
+ * the user is told stays the same from run to run.
+ */
+async function inOrder<T extends readonly unknown[]>(
+  promises: readonly [...{[K in keyof T]: Promise<T[K]>}],
+): Promise<{-readonly [K in keyof T]: T[K]}> {
+  const settled = await Promise.allSettled(promises)
+  const failed = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected')
+  if (failed) throw failed.reason
+  return settled.map((result) => (result as PromiseFulfilledResult<unknown>).value) as {
+    -readonly [K in keyof T]: T[K]
   }
 }
 
