@@ -22,5 +22,11 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // bin/ is CommonJS (bin/package.json), so that Node starts the CLI without its ES module loader.
+    files: ['bin/**/*.js'],
+    languageOptions: {sourceType: 'commonjs'},
+    rules: {'@typescript-eslint/no-require-imports': 'off'},
+  },
   prettier,
 )

@@ -107,12 +107,12 @@ export async function p2FirstSetup(sandbox: Sandbox, runs: number): Promise<Figu
   )
   // The part no change to our own work can remove: Node starting and loading the code that must run before the
   // refresh can start (the direct setup from its code cache, execa initialised), measured the same way.
-  const load = `const {loadSetup} = await import(${JSON.stringify(join(REPO, 'dist', 'cli', 'fast-path.js'))});
-    await (await loadSetup()).prefetchExec()`
+  const load = `require(${JSON.stringify(join(REPO, 'dist', 'cli', 'fast-path.cjs'))})
+    .loadSetup().then((setup) => setup.prefetchExec())`
   const floor = await interleave(
     runs,
     () => inSandbox([process.execPath, '-e', '0']),
-    () => inSandbox([process.execPath, '--input-type=module', '-e', load]),
+    () => inSandbox([process.execPath, '-e', load]),
   )
   const f = figure(
     'P2',

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
-import {execute} from '@oclif/core'
+// CommonJS, as bin/package.json says; oclif reads the package root's package.json, not the one here.
+const {join} = require('node:path')
 
-await execute({development: true, dir: import.meta.url})
+import('@oclif/core').then(({execute}) => execute({development: true, dir: join(__dirname, '..')}))
