@@ -5,7 +5,7 @@ import {join} from 'node:path'
 import {pathToFileURL} from 'node:url'
 import {afterAll, describe, expect, it} from 'vitest'
 
-import {BIN, cleanEnv, dev, REPO} from '../helpers/cli.js'
+import {cleanEnv, dev, REPO} from '../helpers/cli.js'
 import {makeRootCa, pinOf} from '../helpers/pki.js'
 import {makeProject, removeProjects} from '../helpers/project.js'
 
@@ -90,11 +90,14 @@ describe('a damaged no-op stamp', () => {
   )
 })
 
-/** The same `certs setup` through oclif's dispatcher, which bin/run.js skips for simple flags. */
+/**
+ * The same `certs setup` through oclif's dispatcher, which bin/run.js skips for simple flags; oclif is given the
+ * package root, as bin/run.js gives it (bin/ has a package.json of its own).
+ */
 async function throughOclif(args: string[], options: {cwd: string; env: Record<string, string>}) {
   const oclif = pathToFileURL(join(REPO, 'node_modules', '@oclif', 'core', 'lib', 'index.js')).href
   const script = `const {execute} = await import(${JSON.stringify(oclif)})
-await execute({args: process.argv.slice(1), dir: ${JSON.stringify(pathToFileURL(BIN).href)}})`
+await execute({args: process.argv.slice(1), dir: ${JSON.stringify(REPO)}})`
   return execa(process.execPath, ['--input-type=module', '-e', script, ...args], {
     cwd: options.cwd,
     env: options.env,
