@@ -57,15 +57,26 @@ export async function runPlan(
  * failed run leaves nothing half-done; the error is rethrown.
  */
 export async function applyPlan(steps: Step[], options: ApplyOptions): Promise<ApplyResult> {
-  const undo: Array<() => Promise<unknown>> = []
+  const undo: Undo[] = []
   const touched = steps.flatMap((step) =>
     step.kind === 'write' || step.kind === 'remove' ? [step.path] : [],
   )
   const dirs = new Set(await Promise.all(touched.map(async (path) => dirname(await resolveLink(path)))))
   for (const dir of dirs) await removeDeadTemps(dir)
-  const prepared = await prepareWrites(steps)
+  const [staging, reading] = await Promise.allSettled([prepareWrites(steps), undoBeforeCommands(steps)])
+  if (staging.status === 'rejected') throw staging.reason
+  const prepared = staging.value
+  if (reading.status === 'rejected') {
+    await prepared.undo()
+    throw reading.reason
+  }
+
+  const undos = reading.value
   try {
-    return await applySteps(steps, options, undo, prepared)
+    const result = await applySteps(steps, options, undo, {prepared: prepared.files, undos})
+    // Files of steps that never ran (after admin steps left to the user); a no-op for those committed.
+    await Promise.all([...prepared.files.values()].map((file) => file.discard()))
+    return result
   } catch (error) {
     const lost: string[] = []
     for (const restore of undo.reverse()) {
@@ -81,11 +92,15 @@ export async function applyPlan(steps: Step[], options: ApplyOptions): Promise<A
       error.message += `\nPutting back what this run changed failed too:\n${lost.map((line) => `  ${line}`).join('\n')}`
     }
 
+    await prepared.undo()
     throw error
-  } finally {
-    // Files of steps that never ran (a failure before them, an admin step left to the user); no-op once committed.
-    await Promise.all([...prepared.values()].map((file) => file.discard()))
   }
+}
+
+interface Staging {
+  files: Map<Step, StagedFile>
+  /** After a failure: discards what was staged and not committed, then the directories made for it, if empty. */
+  undo(): Promise<void>
 }
 
 /**
@@ -93,26 +108,76 @@ export async function applyPlan(steps: Step[], options: ApplyOptions): Promise<A
  * step comes: the fsyncs overlap (a setup's seven files in about a third of the time), and a full disk stops the
  * run before anything has changed.
  */
-async function prepareWrites(steps: Step[]): Promise<Map<Step, StagedFile>> {
-  const writes = steps.filter((step): step is Step & {kind: 'write'} => !step.admin && step.kind === 'write')
+async function prepareWrites(steps: Step[]): Promise<Staging> {
+  // As root, admin files are written directly too (choosePrivilege), so the trust anchor is staged with the rest.
+  const direct = isRoot()
+  const writes = steps.filter(
+    (step): step is Step & {kind: 'write'} => step.kind === 'write' && (!step.admin || direct),
+  )
+  const made = await makeDirs(
+    await Promise.all(writes.map(async (step) => dirname(await resolveLink(step.path)))),
+  )
   const results = await Promise.allSettled(
     writes.map((step) => stageFile(step.path, step.content, step.mode)),
   )
-  const prepared = new Map<Step, StagedFile>()
+  const files = new Map<Step, StagedFile>()
   for (const [i, result] of results.entries())
-    if (result.status === 'fulfilled') prepared.set(writes[i], result.value)
+    if (result.status === 'fulfilled') files.set(writes[i], result.value)
+  const undo = async () => {
+    await Promise.all([...files.values()].map((file) => file.discard()))
+    for (const dir of made) {
+      // One that is not empty (a file put back there, another run's) stays, and so do the ones above it.
+      if (
+        !(await rmdir(dir).then(
+          () => true,
+          () => false,
+        ))
+      )
+        continue
+      log('removed %s, made for this run', dir)
+    }
+  }
+
+  // The error is the first failing file's in step order, whichever failed first in time.
   const failed = results.find((result) => result.status === 'rejected')
-  if (!failed) return prepared
-  await Promise.all([...prepared.values()].map((file) => file.discard()))
+  if (!failed) return {files, undo}
+  await undo()
   throw failed.reason
 }
+
+/**
+ * Makes the directories that staged files go in, one at a time (they may nest), and returns each one made,
+ * deepest first. A directory that cannot be made is left to stageFile, whose error names the file.
+ */
+async function makeDirs(dirs: string[]): Promise<string[]> {
+  const made: string[] = []
+  for (const dir of new Set(dirs)) {
+    const top = await mkdir(dir, {recursive: true}).catch(() => undefined)
+    if (top) for (let at = dir; at.length >= top.length; at = dirname(at)) made.push(at)
+  }
+
+  return made.sort((a, b) => b.length - a.length)
+}
+
+/**
+ * Until the first command runs, every file holds what it held when the run began, so what puts back each of our
+ * own files before that point is read all at once. Later steps, and admin files, read theirs when they come.
+ */
+async function undoBeforeCommands(steps: Step[]): Promise<Map<Step, Undo>> {
+  const firstRun = steps.findIndex((step) => step.kind === 'run')
+  const early = (firstRun < 0 ? steps : steps.slice(0, firstRun)).filter((step) => !step.admin)
+  return new Map(await Promise.all(early.map(async (step) => [step, await undoFor(step)] as const)))
+}
+
+type Undo = () => Promise<unknown>
 
 async function applySteps(
   steps: Step[],
   options: ApplyOptions,
-  undo: Array<() => Promise<unknown>>,
-  prepared: Map<Step, StagedFile>,
+  undo: Undo[],
+  ready: {prepared: Map<Step, StagedFile>; undos: Map<Step, Undo>},
 ) {
+  const {prepared, undos} = ready
   const applied: Step[] = []
   const manual: string[][] = []
   let privilege: Privilege | undefined
@@ -120,7 +185,7 @@ async function applySteps(
     if (step.afterAdmin && manual.length > 0) continue
     if (!step.admin) {
       options.progress(describeStep(step))
-      undo.push(await undoFor(step))
+      undo.push(undos.get(step) ?? (await undoFor(step)))
       await (prepared.get(step)?.commit() ?? perform(step))
       applied.push(step)
       continue
@@ -131,7 +196,7 @@ async function applySteps(
     if (privilege === 'direct') {
       options.progress(describeStep(step))
       undo.push(await undoFor(step))
-      await perform(step)
+      await (prepared.get(step)?.commit() ?? perform(step))
       applied.push(step)
       continue
     }
@@ -155,7 +220,7 @@ async function applySteps(
 }
 
 /** What puts a file back: its previous bytes and mode, or its absence. */
-async function undoFor(step: Step): Promise<() => Promise<unknown>> {
+async function undoFor(step: Step): Promise<Undo> {
   if (step.kind !== 'write' && step.kind !== 'remove') return async () => undefined
   const previous = await readIfExists(step.path)
   const mode = previous ? (await stat(step.path)).mode & 0o7777 : 0o644

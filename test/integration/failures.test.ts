@@ -3,6 +3,7 @@ import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {BIN, cleanEnv, dev} from '../helpers/cli.js'
+import {failingTool} from '../helpers/fake-refresh.js'
 import {makeProject, removeProjects} from '../helpers/project.js'
 import {type Sandbox, sandboxUnavailable, startSandbox} from '../helpers/sandbox.js'
 
@@ -120,9 +121,34 @@ describe.skipIf(skip)(`setup fails cleanly on the file system${skip ? ` (skipped
     expect(result.stderr).not.toMatch(/exec run .*update-ca-certificates/)
     expect(await readFile(osBundle, 'utf8')).toBe(before)
     expect(before).not.toContain(root.certPem.split('\n')[1])
-    expect(await readdir(join(sandbox.root, 'local-ca', 'dev-certs')).catch(() => [])).toEqual([])
+    // As root the anchor is staged with our files: the directory made for it goes with it.
+    await expect(stat(join(sandbox.root, 'local-ca', 'dev-certs'))).rejects.toThrow()
     expect(await readFile(join(dir, '.env'), 'utf8')).toBe(original)
     expect((await sandbox.run(['ls', '-A', small])).stdout.trim()).toBe('')
+  })
+
+  it('when the OS store refresh fails: the anchor and the directory made for it are gone, our files put back', async () => {
+    const {dir, home} = await makeProject()
+    const original = 'KEEP=1\n'
+    await writeFile(join(dir, '.env'), original)
+    const calls = join(sandbox.root, 'failing-refresh.log')
+    const tool = join(sandbox.root, 'failing-refresh')
+    await writeFile(tool, failingTool({code: 3, log: calls, stderr: 'broken on purpose'}), {mode: 0o755})
+    await sandbox.run(['mount', '--bind', tool, '/usr/sbin/update-ca-certificates'])
+    try {
+      const result = await sandbox.run([process.execPath, BIN, 'certs', 'setup'], {
+        cwd: dir,
+        env: cleanEnv({DEV_CERTS_HOME: home, HOME: dir}),
+      })
+      expect(result.exitCode, result.stderr).toBe(1)
+      expect(result.stderr).toContain('broken on purpose')
+      expect(await readFile(calls, 'utf8')).toBe('/usr/sbin/update-ca-certificates\n')
+      await expect(stat(join(sandbox.root, 'local-ca', 'dev-certs'))).rejects.toThrow()
+      expect(await readFile(join(dir, '.env'), 'utf8')).toBe(original)
+      await expect(stat(join(home, 'bundle.pem'))).rejects.toThrow()
+    } finally {
+      await sandbox.run(['umount', '/usr/sbin/update-ca-certificates'])
+    }
   })
 
   it('when .env belongs to someone else (permission denied)', async () => {
