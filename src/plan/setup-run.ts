@@ -144,8 +144,9 @@ async function applyAndReport(
   const flags = options.stores ?? {}
   if (!plan.inputs || flags.store || flags.browsers || flags.java || flags.systemWide) return report
   const stamp = await recordStamp(key, {...plan.inputs, expires, summary: names})
-  // The stamp only lets the next run answer early: a stamp that cannot be written fails nothing.
-  await writeFileAtomic(stamp.path, stamp.content).catch((error: unknown) =>
+  // The stamp only lets the next run answer early: a stamp that cannot be written fails nothing, and it is not
+  // synced (it holds the hash of every file it vouches for, so an old or empty one after a crash only costs a run).
+  await writeFileAtomic(stamp.path, stamp.content, 0o644, {sync: false}).catch((error: unknown) =>
     log('no-op stamp not written (%s): the next run does the full check', errorMessage(error)),
   )
   return report

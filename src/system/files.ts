@@ -35,9 +35,22 @@ export async function readIfExists(path: string): Promise<Buffer | undefined> {
  * directory, fsync, rename. A symlink is followed and the link itself kept; an existing file keeps its
  * mode and owner.
  */
-export async function writeFileAtomic(path: string, content: string | Buffer, mode = 0o644): Promise<void> {
+export async function writeFileAtomic(
+  path: string,
+  content: string | Buffer,
+  mode = 0o644,
+  options: StageOptions = {},
+): Promise<void> {
   await removeDeadTemps(dirname(await resolveLink(path)))
-  await (await stageFile(path, content, mode)).commit()
+  await (await stageFile(path, content, mode, options)).commit()
+}
+
+export interface StageOptions {
+  /**
+   * false skips the fsync, for a cache whose content proves itself when read (the no-op stamps): after a crash
+   * it may be empty or old, never a mix, and either reads as "do the full run". Everything else is synced.
+   */
+  sync?: boolean
 }
 
 /** A file written and synced beside its target, not yet in place: commit renames it over, discard removes it. */
@@ -50,7 +63,12 @@ export interface StagedFile {
  * The first half of writeFileAtomic. Several files staged at once sync together, then each commits alone. The
  * caller clears dead temps in the directory first (removeDeadTemps), once for all the files it stages there.
  */
-export async function stageFile(path: string, content: string | Buffer, mode = 0o644): Promise<StagedFile> {
+export async function stageFile(
+  path: string,
+  content: string | Buffer,
+  mode = 0o644,
+  options: StageOptions = {},
+): Promise<StagedFile> {
   const target = await resolveLink(path)
   const dir = dirname(target)
   const previous = await stat(target).catch(() => undefined)
@@ -75,7 +93,7 @@ export async function stageFile(path: string, content: string | Buffer, mode = 0
     )
     try {
       await handle.writeFile(content)
-      await handle.sync()
+      if (options.sync !== false) await handle.sync()
     } finally {
       await handle.close()
     }

@@ -61,6 +61,8 @@ describe('a damaged no-op stamp', () => {
     ['an array', '[]'],
     ['a stamp of the wrong shape', '{"0123": 5, "4567": {"files": null}}'],
     ['half a file', '{"0123": {"files": {'],
+    // The stamp is written atomically but not synced: a crash may leave it empty on some file systems.
+    ['an empty file', ''],
     ['a directory', 'dir'],
   ]
 
@@ -88,6 +90,27 @@ describe('a damaged no-op stamp', () => {
       }
     },
   )
+
+  it('an older stamp (what a crash may leave of an unsynced one) does not answer for files changed since', async () => {
+    const {dir, home} = await makeProject()
+    const env = cleanEnv({DEV_CERTS_HOME: home})
+    const setup = () => dev(['certs', 'setup', '--no-system'], {cwd: dir, env})
+    expect((await setup()).exitCode).toBe(0)
+    const stamps = join(home, '.noop-stamps.json')
+    const older = await readFile(stamps)
+    await appendFile(join(dir, '.env'), 'MINE=1\n')
+    await rm(join(home, 'env.fish'))
+    expect((await setup()).stdout).toMatch(/^Set up team/)
+    await writeFile(stamps, older)
+    const again = await dev(['certs', 'setup', '--no-system'], {
+      cwd: dir,
+      env: {...env, DEBUG: 'dev-certs:noop'},
+    })
+    // The fast path stepped aside; the full run found the files right and recorded what they hold now.
+    expect(again.stderr).toContain(`full run: ${join(dir, '.env')} changed since the last run`)
+    expect(again.exitCode).toBe(0)
+    expect(await readFile(stamps)).not.toEqual(older)
+  })
 })
 
 /**
