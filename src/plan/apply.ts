@@ -1,5 +1,5 @@
 import {mkdir, rm, rmdir, stat} from 'node:fs/promises'
-import {basename, dirname, join} from 'node:path'
+import {basename, dirname, join, resolve, sep} from 'node:path'
 
 import {errorMessage} from '../system/errors.js'
 import {exec, run} from '../system/exec.js'
@@ -153,7 +153,11 @@ async function makeDirs(dirs: string[]): Promise<string[]> {
   const made: string[] = []
   for (const dir of new Set(dirs)) {
     const top = await mkdir(dir, {recursive: true}).catch(() => undefined)
-    if (top) for (let at = dir; at.length >= top.length; at = dirname(at)) made.push(at)
+    if (!top) continue
+    // Only directories at or below the first one made. A link target such as new/../old makes `new` but ends in
+    // `old`, which was there before: none is recorded then, and an empty `new` is left rather than `old` removed.
+    const first = resolve(top)
+    for (let at = resolve(dir); at === first || at.startsWith(first + sep); at = dirname(at)) made.push(at)
   }
 
   return made.sort((a, b) => b.length - a.length)

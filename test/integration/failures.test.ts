@@ -1,4 +1,4 @@
-import {chmod, mkdir, readdir, readFile, rm, stat, symlink, writeFile} from 'node:fs/promises'
+import {chmod, mkdir, readdir, readFile, readlink, rm, stat, symlink, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
@@ -127,29 +127,59 @@ describe.skipIf(skip)(`setup fails cleanly on the file system${skip ? ` (skipped
     expect((await sandbox.run(['ls', '-A', small])).stdout.trim()).toBe('')
   })
 
-  it('when the OS store refresh fails: the anchor and the directory made for it are gone, our files put back', async () => {
-    const {dir, home} = await makeProject()
-    const original = 'KEEP=1\n'
-    await writeFile(join(dir, '.env'), original)
+  /** Runs `work` while the sandbox's update-ca-certificates is a tool that fails, and records its calls. */
+  async function withFailingRefresh(work: (calls: string) => Promise<void>): Promise<void> {
     const calls = join(sandbox.root, 'failing-refresh.log')
     const tool = join(sandbox.root, 'failing-refresh')
+    await rm(calls, {force: true})
     await writeFile(tool, failingTool({code: 3, log: calls, stderr: 'broken on purpose'}), {mode: 0o755})
     await sandbox.run(['mount', '--bind', tool, '/usr/sbin/update-ca-certificates'])
     try {
-      const result = await sandbox.run([process.execPath, BIN, 'certs', 'setup'], {
-        cwd: dir,
-        env: cleanEnv({DEV_CERTS_HOME: home, HOME: dir}),
-      })
+      await work(calls)
+    } finally {
+      await sandbox.run(['umount', '/usr/sbin/update-ca-certificates'])
+    }
+  }
+
+  const setupInStore = (dir: string, home: string) =>
+    sandbox.run([process.execPath, BIN, 'certs', 'setup'], {
+      cwd: dir,
+      env: cleanEnv({DEV_CERTS_HOME: home, HOME: dir}),
+    })
+
+  it('when the OS store refresh fails: the anchor and the directory made for it are gone, our files put back', () =>
+    withFailingRefresh(async (calls) => {
+      const {dir, home} = await makeProject()
+      const original = 'KEEP=1\n'
+      await writeFile(join(dir, '.env'), original)
+      const result = await setupInStore(dir, home)
       expect(result.exitCode, result.stderr).toBe(1)
       expect(result.stderr).toContain('broken on purpose')
       expect(await readFile(calls, 'utf8')).toBe('/usr/sbin/update-ca-certificates\n')
       await expect(stat(join(sandbox.root, 'local-ca', 'dev-certs'))).rejects.toThrow()
       expect(await readFile(join(dir, '.env'), 'utf8')).toBe(original)
       await expect(stat(join(home, 'bundle.pem'))).rejects.toThrow()
-    } finally {
-      await sandbox.run(['umount', '/usr/sbin/update-ca-certificates'])
-    }
-  })
+    }))
+
+  it('when it fails and .env links into a directory the run made: that directory goes, the link stays', () =>
+    withFailingRefresh(async () => {
+      const {dir, home} = await makeProject()
+      await symlink('newdir/.env', join(dir, '.env'))
+      expect((await setupInStore(dir, home)).exitCode).toBe(1)
+      await expect(stat(join(dir, 'newdir'))).rejects.toThrow()
+      expect(await readlink(join(dir, '.env'))).toBe('newdir/.env')
+    }))
+
+  // Found by a breaker: the way out of the new directory (..) led the clean-up to a directory that was there.
+  it('when it fails and .env links through a new directory into one that was there: that one stays', () =>
+    withFailingRefresh(async () => {
+      const {dir, home} = await makeProject()
+      await mkdir(join(dir, 'keep'))
+      await symlink(`${dir}/newdir/../keep/.env`, join(dir, '.env'))
+      expect((await setupInStore(dir, home)).exitCode).toBe(1)
+      expect((await stat(join(dir, 'keep'))).isDirectory()).toBe(true)
+      await expect(stat(join(dir, 'keep', '.env'))).rejects.toThrow()
+    }))
 
   it('when .env belongs to someone else (permission denied)', async () => {
     const {dir} = await makeProject({owner: 65_534})
