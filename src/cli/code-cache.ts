@@ -8,8 +8,12 @@ import {logger} from '../system/log.js'
 
 const log = logger('load')
 
-/** The cache file starts with the SHA-256 of the source it was made from; V8's own check is the length only. */
-const HEADER_BYTES = 32
+/**
+ * The cache file starts with the SHA-256 of the source it was made from (V8's own check is the source's length
+ * only), then the SHA-256 of V8's data (which V8 does not check: a damaged byte can crash Node or change code).
+ */
+const HASH_BYTES = 32
+const HEADER_BYTES = 2 * HASH_BYTES
 
 /** A CommonJS file's code as Node wraps it: the same text when the cache is made and when it is used. */
 export function wrapCommonJs(source: string): string {
@@ -18,31 +22,39 @@ export function wrapCommonJs(source: string): string {
 
 /** What `file.cache` holds for `source`: the header, then V8's code cache for the wrapped source. */
 export function cacheContent(source: string, v8Data: Buffer): Buffer {
-  return Buffer.concat([sourceHash(source), v8Data])
+  return Buffer.concat([sha256(source), sha256(v8Data), v8Data])
 }
 
-/** How a load used the cache: `stale` is a cache made for another source, `refused` one V8 would not take. */
-export type CacheUse = 'missing' | 'refused' | 'stale' | 'used'
+/**
+ * How a load used the cache: `stale` is a cache made for another source, `damaged` one whose bytes changed since
+ * it was made, `refused` one V8 would not take (made by another Node).
+ */
+export type CacheUse = 'damaged' | 'missing' | 'refused' | 'stale' | 'used'
 
 /**
  * Requires a CommonJS bundle with the V8 code cache made for it at build time (`file.cache`). Compiling the
  * direct setup and execa was a third of what a first setup adds to the OS tool; from the cache it is a copy.
- * A cache that is missing, made for another source, or refused by V8 (another Node) only costs that time.
+ * A cache that is missing, made for another source, damaged or refused by V8 only costs that time.
  */
 export function requireWithCodeCache(file: string): {cache: CacheUse; exports: unknown} {
   const source = readFileSync(file, 'utf8')
-  const cache = readCache(`${file}.cache`)
-  const fresh = cache !== undefined && cache.subarray(0, HEADER_BYTES).equals(sourceHash(source))
-  const script = new Script(wrapCommonJs(source), {
-    cachedData: fresh ? cache.subarray(HEADER_BYTES) : undefined,
-    filename: file,
-  })
-  const use: CacheUse = !cache ? 'missing' : !fresh ? 'stale' : script.cachedDataRejected ? 'refused' : 'used'
+  const checked = checkCache(source, readCache(`${file}.cache`))
+  const script = new Script(wrapCommonJs(source), {cachedData: checked.data, filename: file})
+  const use = checked.use === 'used' && script.cachedDataRejected ? 'refused' : checked.use
   log('%s: code cache %s (%s)', file, use, process.version)
   const module = {exports: {}}
   const run = script.runInThisContext() as (...args: unknown[]) => void
   run(module.exports, createRequire(file), module, file, dirname(file))
   return {cache: use, exports: module.exports}
+}
+
+/** V8's data when the cache was made from this source and is whole, else why it is not used. */
+function checkCache(source: string, cache: Buffer | undefined): {data?: Buffer; use: CacheUse} {
+  if (!cache) return {use: 'missing'}
+  if (!cache.subarray(0, HASH_BYTES).equals(sha256(source))) return {use: 'stale'}
+  const data = cache.subarray(HEADER_BYTES)
+  if (!cache.subarray(HASH_BYTES, HEADER_BYTES).equals(sha256(data))) return {use: 'damaged'}
+  return {data, use: 'used'}
 }
 
 function readCache(path: string): Buffer | undefined {
@@ -54,6 +66,6 @@ function readCache(path: string): Buffer | undefined {
   }
 }
 
-function sourceHash(source: string): Buffer {
-  return createHash('sha256').update(source).digest()
+function sha256(content: Buffer | string): Buffer {
+  return createHash('sha256').update(content).digest()
 }

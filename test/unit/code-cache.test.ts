@@ -5,7 +5,7 @@ import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {requireWithCodeCache} from '../../src/cli/code-cache.js'
+import {cacheContent, requireWithCodeCache} from '../../src/cli/code-cache.js'
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url))
 
@@ -42,23 +42,43 @@ describe('requireWithCodeCache', () => {
   })
 
   // Each case has a source of its own: V8 keeps what it compiled in this process and would not read a cache again.
-  it('compiles as usual when the cache is cut short, not V8 data, or missing', async () => {
-    const cut = await bundleWithCache('cut.cjs', 'exports.value = 1\n')
-    await truncate(`${cut}.cache`, 40)
-    expect(requireWithCodeCache(cut)).toEqual({cache: 'refused', exports: {value: 1}})
+  it('ignores a cache whose bytes changed since it was made, which V8 itself would run or crash on', async () => {
+    const flipped = await bundleWithCache('flipped.cjs', "exports.name = () => 'REQUESTS_CA_BUNDLE'\n")
+    const cache = await readFile(`${flipped}.cache`)
+    const at = cache.indexOf('REQUESTS_CA_BUNDLE')
+    // A string the code returns, where the bytecode keeps it: one letter changed, same length.
+    if (at > 0) cache[at + 17] = 'X'.charCodeAt(0)
+    else cache[cache.length - 1] ^= 0xff
+    await writeFile(`${flipped}.cache`, cache)
+    const loaded = requireWithCodeCache(flipped)
+    expect(loaded.cache).toBe('damaged')
+    expect((loaded.exports as {name: () => string}).name()).toBe('REQUESTS_CA_BUNDLE')
 
-    // Our header is right, but what follows is not a code cache.
     const garbage = await bundleWithCache('garbage.cjs', 'exports.value = 2\n')
     const whole = await readFile(`${garbage}.cache`)
     await writeFile(
       `${garbage}.cache`,
-      Buffer.concat([whole.subarray(0, 32), Buffer.alloc(whole.length - 32, 7)]),
+      Buffer.concat([whole.subarray(0, 64), Buffer.alloc(whole.length - 64, 7)]),
     )
-    expect(requireWithCodeCache(garbage)).toEqual({cache: 'refused', exports: {value: 2}})
+    expect(requireWithCodeCache(garbage)).toEqual({cache: 'damaged', exports: {value: 2}})
+  })
 
-    const missing = await bundleWithCache('missing.cjs', 'exports.value = 3\n')
+  it('compiles as usual when V8 refuses the cache, or when it is cut short or missing', async () => {
+    // Whole, and made for this source as far as our header says, but V8's data is another script's.
+    const other = await bundleWithCache('other.cjs', 'exports.value = "a longer source than the next one"\n')
+    const refused = join(dir, 'refused.cjs')
+    await writeFile(refused, 'exports.value = 1\n')
+    const data = (await readFile(`${other}.cache`)).subarray(64)
+    await writeFile(`${refused}.cache`, cacheContent('exports.value = 1\n', data))
+    expect(requireWithCodeCache(refused)).toEqual({cache: 'refused', exports: {value: 1}})
+
+    const cut = await bundleWithCache('cut.cjs', 'exports.value = 3\n')
+    await truncate(`${cut}.cache`, 40)
+    expect(requireWithCodeCache(cut)).toEqual({cache: 'missing', exports: {value: 3}})
+
+    const missing = await bundleWithCache('missing.cjs', 'exports.value = 4\n')
     await rm(`${missing}.cache`)
-    expect(requireWithCodeCache(missing)).toEqual({cache: 'missing', exports: {value: 3}})
+    expect(requireWithCodeCache(missing)).toEqual({cache: 'missing', exports: {value: 4}})
   })
 
   it('the built setup bundle loads from its own cache on this Node', () => {
