@@ -26,4 +26,11 @@ async function main() {
   await execute({dir: join(__dirname, '..')})
 }
 
-main()
+main().catch((error) => {
+  // What no command expected (a bug, or a broken install): said as oclif says it, and exit 1 whatever Node's
+  // --unhandled-rejections mode is.
+  const {code, message, stack} = error instanceof Error ? error : {message: String(error)}
+  const text = process.env.DEBUG && stack ? stack : `Error: ${message}`
+  process.stderr.write(`${text}${code ? `\nCode: ${code}` : ''}\n`)
+  process.exitCode = 1
+})

@@ -67,7 +67,6 @@ execFileSync(process.execPath, ['scripts/code-cache.js', 'dist/cli/setup.cjs'], 
 const fast = await build({
   ...commonJs,
   entryPoints: ['lib/cli/fast-path.js'],
-  external: ['./setup.js'],
   outfile: 'dist/cli/fast-path.cjs',
 })
 const hook = await build({

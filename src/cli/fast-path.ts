@@ -91,9 +91,12 @@ export async function directSetup(options: FastSetupOptions): Promise<void> {
 
 type SetupModule = typeof import('./setup.js')
 
-/** The build ships setup as one CommonJS file with a code cache, beside this one; lib/ (tests) has neither. */
+/** The build ships setup as one CommonJS file beside this one, with its code cache. */
 export async function loadSetup(): Promise<SetupModule> {
   const bundled = fileURLToPath(new URL('setup.cjs', import.meta.url))
-  if (!(await exists(bundled))) return import('./setup.js')
+  if (!(await exists(bundled))) {
+    throw new Error(`${bundled} is missing: the package is incomplete. From a clone, run \`npm run build\`.`)
+  }
+
   return requireWithCodeCache(bundled).exports as SetupModule
 }

@@ -1,6 +1,6 @@
 import {execa} from 'execa'
 import {existsSync} from 'node:fs'
-import {appendFile, mkdir, readFile, rm, writeFile} from 'node:fs/promises'
+import {appendFile, cp, mkdir, readFile, rm, symlink, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {pathToFileURL} from 'node:url'
 import {afterAll, describe, expect, it} from 'vitest'
@@ -220,5 +220,51 @@ describe('help on the commands the direct paths take', () => {
     expect(result.exitCode, result.stderr).toBe(0)
     expect(result.stdout).toContain(`$ dev certs ${command}`)
     await expect(readFile(join(dir, '.env'))).rejects.toThrow()
+  })
+})
+
+/** Found by a breaker: what bin/run.js does when the direct setup itself breaks. */
+describe('the direct setup when something breaks', () => {
+  it('an error no command expected exits 1, whatever Node does with unhandled rejections', async () => {
+    const {dir, home} = await makeProject()
+    // Fault injection: stdout fails when setup prints its summary, as a closed pipe would.
+    const inject = join(dir, 'stdout-fails.cjs')
+    await writeFile(
+      inject,
+      "process.stdout.write = () => { throw Object.assign(new Error('injected'), {code: 'EINJECT'}) }\n",
+    )
+    for (const mode of ['', '--unhandled-rejections=warn', '--unhandled-rejections=none']) {
+      const env = cleanEnv({DEV_CERTS_HOME: home, NODE_OPTIONS: `--require ${inject} ${mode}`})
+      await rm(home, {force: true, recursive: true})
+      const result = await dev(['certs', 'setup', '--no-system'], {cwd: dir, env})
+      expect(result.exitCode, mode).toBe(1)
+      expect(result.stderr).toContain('Error: injected\nCode: EINJECT')
+    }
+  })
+
+  it('a build without its setup bundle says so, and exits 1', async () => {
+    const {dir, home} = await makeProject()
+    const copy = join(dir, 'package-copy')
+    await mkdir(copy)
+    for (const part of ['bin', 'dist', 'templates', 'package.json', 'oclif.manifest.json']) {
+      await cp(join(REPO, part), join(copy, part), {recursive: true})
+    }
+    await symlink(join(REPO, 'node_modules'), join(copy, 'node_modules'))
+    await rm(join(copy, 'dist', 'cli', 'setup.cjs'))
+    const result = await execa(
+      process.execPath,
+      [join(copy, 'bin', 'run.js'), 'certs', 'setup', '--no-system'],
+      {
+        cwd: dir,
+        env: cleanEnv({DEV_CERTS_HOME: home}),
+        extendEnv: false,
+        reject: false,
+      },
+    )
+    expect(result.exitCode).toBe(1)
+    expect(result.stderr).toContain(
+      `Error: ${join(copy, 'dist', 'cli', 'setup.cjs')} is missing: the package is incomplete.`,
+    )
+    expect(existsSync(home)).toBe(false)
   })
 })
