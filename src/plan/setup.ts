@@ -71,9 +71,10 @@ export async function planSetup(input: SetupInput, authorities: Authority[]): Pr
   const notes: string[] = []
   const steps: Step[] = []
   const variables = wantedVariables(paths)
-  // Planning only reads, so the reads run at once; a failure is still the one the first failing read gives.
-  const [, shared, state, roots] = await inOrder([
-    checkInsideProject(config.env.file, config.dir),
+  // First the check that refuses the run, alone: a read that never ends (a FIFO) must not hide its error.
+  await checkInsideProject(config.env.file, config.dir)
+  // Then planning only reads, so the reads run at once; a failure is still the one the first failing read gives.
+  const [shared, state, roots] = await inOrder([
     planShared(input, variables),
     readState(paths.state),
     readOsRoots(input.env),

@@ -1,3 +1,6 @@
+import {stat} from 'node:fs/promises'
+
+import {DevCertsError} from '../system/errors.js'
 import {readIfExists} from '../system/files.js'
 import {type ConfiguredSetting} from './configure.js'
 
@@ -36,6 +39,18 @@ export const EMPTY_STATE: State = {
 }
 
 export async function readState(path: string): Promise<State> {
+  // A pipe would block the read forever, and a device read without end: only a regular file is read.
+  const info = await stat(path).catch(() => undefined)
+  if (info && !info.isFile()) {
+    throw new DevCertsError(
+      'STATE_NOT_FILE',
+      `${path} is not a regular file; dev-certs keeps its record there.`,
+      {
+        fix: 'Move it away, or point DEV_CERTS_HOME at a directory of its own.',
+      },
+    )
+  }
+
   const bytes = await readIfExists(path)
   if (!bytes) return {...EMPTY_STATE}
   try {

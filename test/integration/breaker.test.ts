@@ -4,9 +4,9 @@
  * fixed, vitest will flag the `it.fails` and it can become a plain `it`.
  */
 import {execa} from 'execa'
-import {chmod, mkdir, readFile, readdir, writeFile} from 'node:fs/promises'
-import {readFileSync} from 'node:fs'
-import {hostname} from 'node:os'
+import {chmod, lstat, mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile} from 'node:fs/promises'
+import {existsSync, readFileSync} from 'node:fs'
+import {hostname, tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
 
@@ -111,6 +111,44 @@ describe('breaker: non-regular shared files', () => {
     // Today: blocks forever in readFile on the FIFO (killed by the timeout here).
     expect(result.timedOut).toBe(false)
     expect(result.exitCode).toBe(1)
+  })
+
+  const setupWithin = (dir: string, home: string) =>
+    execa(process.execPath, [BIN, 'certs', 'setup', '--no-system'], {
+      cwd: dir,
+      env: cleanEnv({DEV_CERTS_HOME: home}),
+      extendEnv: false,
+      reject: false,
+      stdin: 'ignore',
+      timeout: 15_000,
+    })
+
+  it('a state.json that is a FIFO fails fast with exit 1, and is left as it is', async () => {
+    const {dir, home} = await makeProject()
+    await mkdir(home, {recursive: true})
+    await execa('mkfifo', [join(home, 'state.json')])
+    const result = await setupWithin(dir, home)
+    expect(result.timedOut).toBe(false)
+    expect(result.exitCode).toBe(1)
+    expect(result.stderr).toContain(`${join(home, 'state.json')} is not a regular file`)
+    expect((await lstat(join(home, 'state.json'))).isFIFO()).toBe(true)
+  })
+
+  // Found by a breaker once planning read in parallel: the FIFO's read never ended and hid the refusal.
+  it('a .env linked out of the project is refused even when state.json is a FIFO', async () => {
+    const {dir, home} = await makeProject()
+    const outside = await mkdtemp(join(tmpdir(), 'dev-certs-outside-'))
+    await symlink(join(outside, '.env'), join(dir, '.env'))
+    await mkdir(home, {recursive: true})
+    await execa('mkfifo', [join(home, 'state.json')])
+    for (let run = 0; run < 3; run++) {
+      const result = await setupWithin(dir, home)
+      expect(result.timedOut).toBe(false)
+      expect(result.exitCode).toBe(1)
+      expect(result.stderr).toContain('outside the project; it was not written')
+    }
+    expect(existsSync(join(outside, '.env'))).toBe(false)
+    await rm(outside, {force: true, recursive: true})
   })
 })
 
