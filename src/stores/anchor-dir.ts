@@ -27,6 +27,11 @@ export interface LinuxFamily {
   prefix: string
   /** Refresh commands, most specific first; the first whose binary exists at an absolute path is used. */
   refresh: Array<[string, ...string[]]>
+  /**
+   * Arguments the refresh needs once an anchor was removed or replaced. Debian's tool reports only new link
+   * names: without --fresh an anchor's links outlive it and its update.d hooks (Java's) never hear it went.
+   */
+  whenReplaced?: string[]
 }
 
 export function anchorDirStore(family: LinuxFamily): TrustStore {
@@ -47,8 +52,8 @@ export function anchorDirStore(family: LinuxFamily): TrustStore {
     return new Set(splitPem(text).map((block) => pemFingerprint(block)))
   }
 
-  const refreshStep = async (): Promise<Step> => {
-    const argv = await refreshArgv(family)
+  const refreshStep = async (replaced: boolean): Promise<Step> => {
+    const argv = [...(await refreshArgv(family)), ...(replaced ? (family.whenReplaced ?? []) : [])]
     return {
       admin: true,
       argv,
@@ -69,10 +74,12 @@ export function anchorDirStore(family: LinuxFamily): TrustStore {
       }
 
       const steps: Step[] = []
+      let replaced = false
       for (const [path, content] of wanted) {
         const current = await readFile(path, 'utf8').catch(() => undefined)
-        if (current !== content)
-          steps.push({admin: true, content, kind: 'write', mode: 0o644, path, why: 'trust anchor'})
+        if (current === content) continue
+        replaced ||= current !== undefined
+        steps.push({admin: true, content, kind: 'write', mode: 0o644, path, why: 'trust anchor'})
       }
 
       // Only the anchors of these authorities: another project's anchors in the same store stay.
@@ -80,13 +87,14 @@ export function anchorDirStore(family: LinuxFamily): TrustStore {
       const present = (await listAnchors()).filter((path) => authorities.has(authorityOfFile(path)))
       for (const path of present.filter((p) => !wanted.has(p))) {
         steps.push({admin: true, kind: 'remove', path, why: 'anchor no longer pinned'})
+        replaced = true
       }
 
       const trusted = await extracted()
       const missing = anchors.filter(({cert}) => !trusted.has(cert.fingerprint))
       if (steps.length === 0 && missing.length === 0) return []
       log('refresh: %d file change(s), %d anchor(s) not in %s', steps.length, missing.length, family.bundle)
-      return [...steps, await refreshStep()]
+      return [...steps, await refreshStep(replaced)]
     },
     async isTrusted(fingerprint: Fingerprint) {
       return (await extracted()).has(fingerprint)
@@ -126,7 +134,7 @@ export function anchorDirStore(family: LinuxFamily): TrustStore {
       }))
       if (ownDir)
         steps.push({admin: true, kind: 'rmdir', path: family.anchorDir, why: 'our anchor directory'})
-      return [...steps, await refreshStep()]
+      return [...steps, await refreshStep(true)]
     },
   }
 }

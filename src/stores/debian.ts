@@ -15,6 +15,8 @@ export const DEBIAN: LinuxFamily = {
   name: 'Debian/Ubuntu system store',
   prefix: '',
   refresh: [['update-ca-certificates']],
+  // The man page: after removing a certificate, run update-ca-certificates --fresh.
+  whenReplaced: ['--fresh'],
 }
 
 export function debianStore(): TrustStore {
