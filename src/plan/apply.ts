@@ -72,8 +72,10 @@ export async function applyPlan(steps: Step[], options: ApplyOptions): Promise<A
   }
 
   const undos = reading.value
+  // Commands that must run again once the files are back (a store's refresh), in the order they first ran.
+  const rerun: string[][] = []
   try {
-    const result = await applySteps(steps, options, undo, {prepared: prepared.files, undos})
+    const result = await applySteps(steps, options, {rerun, undo}, {prepared: prepared.files, undos})
     // Files of steps that never ran (after admin steps left to the user); a no-op for those committed.
     await Promise.all([...prepared.files.values()].map((file) => file.discard()))
     return result
@@ -86,13 +88,20 @@ export async function applyPlan(steps: Step[], options: ApplyOptions): Promise<A
       })
     }
 
+    await prepared.undo()
+    for (const argv of rerun) {
+      await run(argv, {env: {PATH: ADMIN_PATH}, extendEnv: false}).catch((failure: unknown) => {
+        log('rollback: %o failed: %s', argv, failure)
+        lost.push(errorMessage(failure))
+      })
+    }
+
     if (undo.length > 0) log('rolled back %d change(s)', undo.length)
     // A file that could not be put back is the one thing the user must hear of, with the error that led here.
     if (lost.length > 0 && error instanceof Error) {
       error.message += `\nPutting back what this run changed failed too:\n${lost.map((line) => `  ${line}`).join('\n')}`
     }
 
-    await prepared.undo()
     throw error
   }
 }
@@ -178,9 +187,10 @@ type Undo = () => Promise<unknown>
 async function applySteps(
   steps: Step[],
   options: ApplyOptions,
-  undo: Undo[],
+  rollback: {rerun: string[][]; undo: Undo[]},
   ready: {prepared: Map<Step, StagedFile>; undos: Map<Step, Undo>},
 ) {
+  const {rerun, undo} = rollback
   const {prepared, undos} = ready
   const applied: Step[] = []
   const manual: string[][] = []
@@ -201,6 +211,7 @@ async function applySteps(
       options.progress(describeStep(step))
       undo.push(await undoFor(step))
       await (prepared.get(step)?.commit() ?? perform(step))
+      if (step.kind === 'run' && step.afterRollback) rerun.push(step.afterRollback)
       applied.push(step)
       continue
     }

@@ -14,6 +14,11 @@ type StepBody =
   | {kind: 'remove'; path: string}
   | {kind: 'rmdir'; path: string}
   | {
+      /**
+       * What to run once a failed run has put its files back, when this command ran before the failure: a
+       * store's refresh again, so the store forgets the anchor that was just taken out.
+       */
+      afterRollback?: string[]
       argv: string[]
       /** The whole env of the command, when it must not inherit ours (a tool's CLI, see configure.ts). */
       env?: Record<string, string>

@@ -53,9 +53,12 @@ export function anchorDirStore(family: LinuxFamily): TrustStore {
   }
 
   const refreshStep = async (replaced: boolean): Promise<Step> => {
-    const argv = [...(await refreshArgv(family)), ...(replaced ? (family.whenReplaced ?? []) : [])]
+    const tool = await refreshArgv(family)
+    const argv = [...tool, ...(replaced ? (family.whenReplaced ?? []) : [])]
     return {
       admin: true,
+      // Putting an anchor back or taking it out is a replacement too.
+      afterRollback: [...tool, ...(family.whenReplaced ?? [])],
       argv,
       fix:
         `Check that every file in ${family.anchorDir} is a certificate (PEM), then run ` +

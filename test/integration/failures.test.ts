@@ -4,6 +4,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {BIN, cleanEnv, dev} from '../helpers/cli.js'
 import {failingTool} from '../helpers/fake-refresh.js'
+import {makeNssDb} from '../helpers/nss.js'
 import {makeProject, removeProjects} from '../helpers/project.js'
 import {type Sandbox, sandboxUnavailable, startSandbox} from '../helpers/sandbox.js'
 
@@ -169,6 +170,33 @@ describe.skipIf(skip)(`setup fails cleanly on the file system${skip ? ` (skipped
       await expect(stat(join(dir, 'newdir'))).rejects.toThrow()
       expect(await readlink(join(dir, '.env'))).toBe('newdir/.env')
     }))
+
+  // Found by a breaker: the anchor was taken out, but the store's bundle kept the CA and nothing recorded it.
+  it('when a step after the OS refresh fails: the refresh runs again once the anchor is out', async (ctx) => {
+    const {dir, home, root} = await makeProject()
+    const userHome = join(dir, 'userhome')
+    const db = await makeNssDb(join(userHome, '.pki', 'nssdb'))
+    const files = ['cert9.db', 'key4.db', 'pkcs11.txt'].map((name) => join(db, name))
+    // Reads work, writes fail: certutil -A, the step after the OS store's, cannot add the CA.
+    const frozen = await sandbox.run(['chattr', '+i', ...files])
+    if (frozen.exitCode !== 0) ctx.skip(`chattr +i is not supported here: ${frozen.stderr}`)
+    try {
+      const result = await sandbox.run([process.execPath, BIN, 'certs', 'setup', '--yes', '--browsers'], {
+        cwd: dir,
+        env: cleanEnv({DEBUG: 'dev-certs:exec', DEV_CERTS_HOME: home, HOME: userHome}),
+      })
+      expect(result.exitCode, result.stderr).toBe(1)
+      expect(result.stderr).toContain("run [ '/usr/sbin/update-ca-certificates' ]")
+      expect(result.stderr).toContain("run [ '/usr/sbin/update-ca-certificates', '--fresh' ]")
+      const bundle = await readFile(join(sandbox.root, 'etc-ssl', 'certs', 'ca-certificates.crt'), 'utf8')
+      expect(bundle).not.toContain(root.certPem.split('\n')[1])
+      await expect(stat(join(sandbox.root, 'local-ca', 'dev-certs'))).rejects.toThrow()
+      expect((await sandbox.run(['find', '/etc/ssl/certs', '-xtype', 'l'])).stdout).toBe('')
+      await expect(stat(join(home, 'state.json'))).rejects.toThrow()
+    } finally {
+      await sandbox.run(['chattr', '-i', ...files])
+    }
+  })
 
   // Found by a breaker: the way out of the new directory (..) led the clean-up to a directory that was there.
   it('when it fails and .env links through a new directory into one that was there: that one stays', () =>
