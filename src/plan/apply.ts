@@ -194,6 +194,7 @@ async function applySteps(
   const {prepared, undos} = ready
   const applied: Step[] = []
   const manual: string[][] = []
+  const stagedHere: string[] = []
   let privilege: Privilege | undefined
   for (const step of steps) {
     if (step.afterAdmin && manual.length > 0) continue
@@ -217,6 +218,7 @@ async function applySteps(
     }
 
     const staged = step.kind === 'write' ? await stage(step, options.stagedDir) : undefined
+    if (staged) stagedHere.push(staged)
     const argv = manualCommand(step, staged)
     if (privilege === 'manual') {
       manual.push(['sudo', ...argv])
@@ -230,7 +232,13 @@ async function applySteps(
     applied.push(step)
   }
 
-  if (manual.length === 0) await rm(options.stagedDir, {force: true, recursive: true})
+  // Once no admin command is left to the user, what this run staged goes, and the directory if nothing else is
+  // in it: DEV_CERTS_HOME may be a directory of the user's own, with a `staged` of their own.
+  if (manual.length === 0) {
+    for (const file of stagedHere) await rm(file, {force: true})
+    await rmdir(options.stagedDir).catch(() => undefined)
+  }
+
   return {applied, manual}
 }
 

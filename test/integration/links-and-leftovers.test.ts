@@ -1,5 +1,16 @@
 import {execa} from 'execa'
-import {lstat, mkdtemp, readdir, readFile, readlink, rm, stat, symlink, writeFile} from 'node:fs/promises'
+import {
+  lstat,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  readlink,
+  rm,
+  stat,
+  symlink,
+  writeFile,
+} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
@@ -66,6 +77,21 @@ describe('temp files of a killed run', () => {
     for (const temp of temps) await expect(stat(temp)).rejects.toThrow()
     expect(await readFile(join(dir, '.env'), 'utf8')).toBe(original)
     expect(await readdir(home)).toEqual([`.team-ca.pem.${process.pid}.0badc0de.tmp`])
+  })
+})
+
+// Found by a breaker: every successful setup removed DEV_CERTS_HOME/staged with whatever was in it.
+describe("a DEV_CERTS_HOME of the user's own", () => {
+  it('keeps a `staged` directory of theirs through setup and a second setup', async () => {
+    const {dir, home} = await makeProject()
+    await mkdir(join(home, 'staged'), {recursive: true})
+    await writeFile(join(home, 'staged', 'notes.txt'), 'mine\n')
+    const env = cleanEnv({DEV_CERTS_HOME: home})
+    for (const run of [1, 2]) {
+      const result = await dev(['certs', 'setup', '--no-system'], {cwd: dir, env})
+      expect(result.exitCode, `run ${run}: ${result.stderr}`).toBe(0)
+      expect(await readFile(join(home, 'staged', 'notes.txt'), 'utf8')).toBe('mine\n')
+    }
   })
 })
 
