@@ -10,30 +10,33 @@ const PROFILE_NOTES = `## What dominated (node --cpu-prof), and what was done
   the OS bundle).
 - **No-op setup, after**: \`bin/run.js\` answers it before importing oclif. The last full run recorded the
   SHA-256 of every file it read or wrote (\`.noop-stamps.json\`); the fast path (one bundled file, built-ins
-  only) re-hashes them, so what remains is Node's own start-up, ~10 ms of ES module loading and ~1 ms of
-  hashing. The \`setup\` hook (P5) uses the same check from one file of its own.
+  only) re-hashes them, so what remains is Node's own start-up and ~1 ms of hashing. \`bin/\` and that file
+  are CommonJS: an ES module entry cost Node ~5 ms of loader set-up on every run. The \`setup\` hook (P5) uses
+  the same check from one file of its own.
 - **First setup (P2), before**: ~1.6–1.8× the bare refresh. Of ~0.7 s on top of \`update-ca-certificates\`,
   ~0.4 s was loading code: @oclif/core (~0.17 s over \`node -e 0\`), execa and its ~100 modules (~0.17 s),
   our ~60 modules; then ~75 ms of our own work (acquire, plan, seven atomic writes with fsync).
 - **First setup, after**: the CLI runs from an esbuild bundle (\`dist/\`), and a setup with simple flags skips
-  oclif. Its code is a build of its own: split with the oclif commands it was 22 files, and resolving each
-  cost about as much as parsing them all (importing it: ~90 → ~50 ms on a slow machine). \`debug\`, with the
-  tty and colour detection it pulls in, loads only when DEBUG is set (~15 ms). execa loads while setup reads
-  its config. Our seven files are written and synced together, then renamed into place one by one (~24 →
-  ~9 ms; a full disk now stops the run before any file is replaced). A PEM block's fingerprint decodes its
-  base64 as it stands (150 roots, read twice per setup: 5.5 → 1.6 ms). Against the code before these
-  changes, run alternately in the same sandbox (12 runs each, without DEBUG): 1041 → 956 ms for a setup,
-  beside a 757 ms refresh.
-- **First setup, the floor**: the refresh needs the anchor, so Node's start and the loading of setup's code
-  and execa all come before it; the P2 lines above measure that part alone, at about the 15% the target
-  allows. What setup does itself (read the config, acquire and pin-check, plan, write, record the stamp) is
-  the rest. On this machine the refresh's own time varies by ±15% from run to run, so the ratio moves around
-  the target between runs.
+  oclif. Its code, execa included, is one CommonJS file that loads from a V8 code cache made at build time
+  (Node 20 keeps none for ES modules): from the no-op check to the CA acquired (loading setup, reading the
+  config, starting execa) went from ~47 to ~23 ms, alternating the two builds in one sandbox. \`debug\`, with
+  the tty and colour detection it pulls in, loads only when DEBUG is set (~15 ms). Planning starts its reads
+  together (the .env block, the state record, the OS roots; then the stores and --configure; then the six
+  home files): ~19 → ~16 ms. Our files and, as root, the trust anchor are written and synced together, then
+  renamed into place one by one; what puts our files back on a failure is read at once. The no-op stamp is
+  not synced (it holds the hash of every file it vouches for). A PEM block's fingerprint decodes its base64
+  as it stands (150 roots, read twice per setup: 5.5 → 1.6 ms).
+- **First setup, where the time goes now** (marks in a run, medians of 15, this machine): Node's start-up to
+  \`bin/run.js\` ~27 ms, the no-op check ~9, loading setup from its cache ~7, config and execa ~13, acquire
+  ~5, plan ~15, staging ~8, the anchor and the renames ~5, then the refresh; after it ~7 (the stamp, exit).
+  The floor line above (Node starting and loading setup and execa) is most of what is left; the refresh
+  itself varies by ±15% from run to run, so the ratio moves around the target between runs.
 - **Tried and dropped for P2**: running the refresh while our files are written (it then took longer by
   about what the writes took, most likely their fsyncs beside its own ~300 file operations: 1091 against
   1087 ms over 14 runs each); loading execa in a worker thread started before setup's code (ready in time,
   but the main thread's own loading slowed by about as much: −8 ms of ~360); minifying the bundle (parsing
-  is not the cost: no gain, and slower with names kept).
+  is not the cost: no gain, and slower with names kept); a code cache of every function (\`--no-lazy\` when
+  making it: V8 refuses a cache made under other flags, and at 840 KB it would take longer to read).
 - **Hook (P5)**: measured as the issue defines it, against the same host with the plugin installed and its
   hook absent, so the figure is the hook alone: loading one bundled file, finding the config and re-hashing
   the recorded files. The error class now loads only on failure (~5 ms) and the config is located once. The
