@@ -26,6 +26,12 @@ const PROFILE_NOTES = `## What dominated (node --cpu-prof), and what was done
   renamed into place one by one; what puts our files back on a failure is read at once. The no-op stamp is
   not synced (it holds the hash of every file it vouches for). A PEM block's fingerprint decodes its base64
   as it stands (150 roots, read twice per setup: 5.5 → 1.6 ms).
+- **First setup, the baseline**: each timed refresh (ours and the bare one) starts from a clean store, reset
+  with \`update-ca-certificates --fresh\` as uninstall now does. Until this run the reset was a plain run,
+  which leaves links to the removed anchor; a refresh over those took ~515 ms where one over a clean store
+  takes ~785, so both sides were measured from a state no first setup meets. From the same clean state,
+  alternating the builds (12 runs each): at the start of this round of work a setup added 137 ms to a 981 ms
+  refresh, now 93 ms.
 - **First setup, where the time goes now** (marks in a run, medians of 15, this machine): Node's start-up to
   \`bin/run.js\` ~27 ms, the no-op check ~9, loading setup from its cache ~7, config and execa ~13, acquire
   ~5, plan ~15, staging ~8, the anchor and the renames ~5, then the refresh; after it ~7 (the stamp, exit).
