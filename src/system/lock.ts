@@ -1,14 +1,16 @@
 import {hostname} from 'node:os'
 import {constants, readFileSync} from 'node:fs'
-import {mkdir, open, readFile, rename, rm, rmdir, stat} from 'node:fs/promises'
-import {dirname, join} from 'node:path'
+import {randomBytes} from 'node:crypto'
+import {link, mkdir, open, readFile, rename, rm, rmdir, stat, writeFile} from 'node:fs/promises'
+import {basename, dirname, join} from 'node:path'
 
 import {DevCertsError} from './errors.js'
-import {fileError} from './files.js'
+import {fileError, removeDeadTemps} from './files.js'
 import {logger} from './log.js'
 
 const log = logger('lock')
 const POLL_MS = 100
+const EMPTY_LOCK_MS = 5000
 
 /**
  * Serialises runs on one DEV_CERTS_HOME (an IDE and a terminal, parallel `dev setup` hooks). The lock is a file
@@ -28,7 +30,7 @@ export async function withLock<T>(
     const taken = await tryCreate(path)
     if (taken) break
     const holder = await readFile(path, 'utf8').catch(() => '')
-    if (isStale(holder)) {
+    if (isStale(holder) || (!holder && (await leftEmpty(path)))) {
       await takeOver(path, holder)
       continue
     }
@@ -52,6 +54,8 @@ export async function withLock<T>(
   }
 
   log('locked %s', path)
+  // The lock's own temp files of runs killed before they linked it.
+  await removeDeadTemps(dir)
   try {
     return await work()
   } finally {
@@ -102,10 +106,33 @@ async function removeEmptyChain(deepest: string, top: string): Promise<void> {
   }
 }
 
+/**
+ * The lock is written whole beside its path, then linked into place: a run killed at any moment leaves no lock or
+ * one that names it. An empty lock (killed between creating and writing it) never looked stale, and every later
+ * run waited for it, then failed. Where hard links are not supported, the lock is created and written in place.
+ */
 async function tryCreate(path: string): Promise<boolean> {
+  const content = `${process.pid}\n${hostname()}\n${startTime(process.pid)}\n`
+  // Named like our other temps, so a run that is killed before the link leaves one the next run clears.
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`)
+  await writeFile(temp, content, {flag: 'wx', mode: 0o644})
+  try {
+    await link(temp, path)
+    return true
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'EEXIST') return false
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS') throw error
+    return createInPlace(path, content)
+  } finally {
+    await rm(temp, {force: true})
+  }
+}
+
+async function createInPlace(path: string, content: string): Promise<boolean> {
   try {
     const handle = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644)
-    await handle.writeFile(`${process.pid}\n${hostname()}\n${startTime(process.pid)}\n`)
+    await handle.writeFile(content)
     await handle.close()
     return true
   } catch (error) {
@@ -128,6 +155,15 @@ function isStale(holder: string): boolean {
   }
 
   return Boolean(started) && startTime(Number(pid)) !== started
+}
+
+/**
+ * An empty lock is one being written in place, for a moment; one still empty after a few seconds was left by a
+ * run killed in that moment (or by an older version, which always wrote in place).
+ */
+async function leftEmpty(path: string): Promise<boolean> {
+  const info = await stat(path).catch(() => undefined)
+  return info !== undefined && info.size === 0 && Date.now() - info.mtimeMs > EMPTY_LOCK_MS
 }
 
 /** The process start time in clock ticks since boot (Linux /proc), or '' where there is no /proc. */

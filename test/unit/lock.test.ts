@@ -1,4 +1,4 @@
-import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
+import {mkdtemp, readdir, readFile, rm, utimes, writeFile} from 'node:fs/promises'
 import {hostname, tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
@@ -60,6 +60,47 @@ describe('the lock on DEV_CERTS_HOME', () => {
         async () => 'ran',
       ),
     ).toBe('ran')
+  })
+
+  // Found by the crash test: a run killed between creating the lock and writing it left an empty lock, which
+  // never looked stale; every later run waited for it, then failed.
+  it('takes over an empty lock once it has stayed empty for a few seconds, and waits for a fresh one', async () => {
+    const lock = join(dir, '.lock')
+    await writeFile(lock, '')
+    const waited: string[] = []
+    await expect(
+      withLock(
+        dir,
+        (holder) => waited.push(holder),
+        async () => 'ran',
+        300,
+      ),
+    ).rejects.toThrow('Another dev-certs run')
+    expect(waited).toEqual(['unknown'])
+
+    const old = new Date(Date.now() - 60_000)
+    await utimes(lock, old, old)
+    expect(
+      await withLock(
+        dir,
+        () => undefined,
+        async () => 'ran',
+        300,
+      ),
+    ).toBe('ran')
+  })
+
+  it('is written whole before it appears, and the temp files of runs killed before that are cleared', async () => {
+    const dead = join(dir, '..lock.999999999.0123abcd.tmp')
+    await writeFile(dead, '999999999\n')
+    const seen = await withLock(
+      dir,
+      () => undefined,
+      async () => [await readFile(join(dir, '.lock'), 'utf8'), await readdir(dir)],
+    )
+    expect(seen[0]).toMatch(new RegExp(`^${process.pid}\\n${hostname()}\\n\\d+\\n$`))
+    expect(seen[1]).toEqual(['.lock'])
+    expect(await readdir(dir)).toEqual([])
   })
 
   it('gives up on a live lock after its timeout, naming the holder and the fix', async () => {
