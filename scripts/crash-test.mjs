@@ -96,7 +96,8 @@ for (let i = 0; i < iterations; i++) {
 
   if (newer > 0 && newer < tracked.length) partial++
   const repair = run('setup')
-  if (repair.status !== 0) console.error(`iteration ${i}: the next setup said: ${String(repair.stderr).trim()}`)
+  if (repair.status !== 0)
+    console.error(`iteration ${i}: the next setup said: ${String(repair.stderr).trim()}`)
   for (const path of tracked) {
     if (repair.status !== 0 || !read(path)?.equals(final.get(path))) {
       violations++
