@@ -81,7 +81,7 @@ export async function stageFile(
   await mkdir(dir, {recursive: true}).catch((error) => {
     throw fileError('create the directory of', target, error)
   })
-  const temp = join(dir, `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`)
+  const temp = tempPathFor(target)
   // Never throws: a temp that cannot be removed (a directory made read-only meanwhile) must not hide the error
   // that made us discard it; the next run in that directory clears it.
   const discard = () => rm(temp, {force: true}).catch((error) => log('temp %s kept: %s', temp, error))
@@ -119,8 +119,13 @@ export async function stageFile(
   return {commit, discard}
 }
 
-/** Our temp files: `.NAME.PID.HEX.tmp`, beside their target (see stageFile). */
+/** Our temp files: `.NAME.PID.HEX.tmp`, beside their target. */
 const TEMP = /^\.(.+)\.(\d+)\.[0-9a-f]{8}\.tmp$/
+
+/** A temp file beside `target`, named so that removeDeadTemps can tell whose it is once that run is gone. */
+export function tempPathFor(target: string): string {
+  return join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`)
+}
 
 /**
  * A run killed between creating its temp files and renaming them leaves them behind. Every run that writes or

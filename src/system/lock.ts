@@ -1,11 +1,10 @@
 import {hostname} from 'node:os'
 import {constants, readFileSync} from 'node:fs'
-import {randomBytes} from 'node:crypto'
 import {link, mkdir, open, readFile, rename, rm, rmdir, stat, writeFile} from 'node:fs/promises'
-import {basename, dirname, join} from 'node:path'
+import {dirname, join} from 'node:path'
 
 import {DevCertsError} from './errors.js'
-import {fileError, removeDeadTemps} from './files.js'
+import {fileError, removeDeadTemps, tempPathFor} from './files.js'
 import {logger} from './log.js'
 
 const log = logger('lock')
@@ -113,8 +112,8 @@ async function removeEmptyChain(deepest: string, top: string): Promise<void> {
  */
 async function tryCreate(path: string): Promise<boolean> {
   const content = `${process.pid}\n${hostname()}\n${startTime(process.pid)}\n`
-  // Named like our other temps, so a run that is killed before the link leaves one the next run clears.
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`)
+  // A run killed before the link leaves one that the next run clears (removeDeadTemps).
+  const temp = tempPathFor(path)
   await writeFile(temp, content, {flag: 'wx', mode: 0o644})
   try {
     await link(temp, path)
