@@ -2,18 +2,15 @@
 // of its own: the cache holds what the bundle's top level and its `warmUp` compile, and neither must run in the
 // build's own process.
 import {readFileSync, renameSync, writeFileSync} from 'node:fs'
-import {createRequire} from 'node:module'
-import {dirname, resolve} from 'node:path'
+import {resolve} from 'node:path'
 import {Script} from 'node:vm'
 
-import {cacheContent, wrapCommonJs} from '../lib/cli/code-cache.js'
+import {cacheContent, runCommonJs, wrapCommonJs} from '../lib/cli/code-cache.js'
 
 const file = resolve(process.argv[2])
 const source = readFileSync(file, 'utf8')
 const script = new Script(wrapCommonJs(source), {filename: file})
-const module = {exports: {}}
-script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file))
-await module.exports.warmUp?.()
+await runCommonJs(script, file).exports.warmUp?.()
 const content = cacheContent(source, script.createCachedData())
 writeFileSync(`${file}.cache.tmp`, content)
 renameSync(`${file}.cache.tmp`, `${file}.cache`)

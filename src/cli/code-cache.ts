@@ -42,10 +42,15 @@ export function requireWithCodeCache(file: string): {cache: CacheUse; exports: u
   const script = new Script(wrapCommonJs(source), {cachedData: checked.data, filename: file})
   const use = checked.use === 'used' && script.cachedDataRejected ? 'refused' : checked.use
   log('%s: code cache %s (%s)', file, use, process.version)
+  return {cache: use, exports: runCommonJs(script, file).exports}
+}
+
+/** Runs a script made from wrapCommonJs as Node runs a CommonJS file, and returns its module. */
+export function runCommonJs(script: Script, file: string): {exports: Record<string, unknown>} {
   const module = {exports: {}}
   const run = script.runInThisContext() as (...args: unknown[]) => void
   run(module.exports, createRequire(file), module, file, dirname(file))
-  return {cache: use, exports: module.exports}
+  return module
 }
 
 /** V8's data when the cache was made from this source and is whole, else why it is not used. */

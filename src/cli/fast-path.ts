@@ -94,9 +94,11 @@ type SetupModule = typeof import('./setup.js')
 /** The build ships setup as one CommonJS file beside this one, with its code cache. */
 export async function loadSetup(): Promise<SetupModule> {
   const bundled = fileURLToPath(new URL('setup.cjs', import.meta.url))
-  if (!(await exists(bundled))) {
+  try {
+    return requireWithCodeCache(bundled).exports as SetupModule
+  } catch (error) {
+    const {code, path} = error as NodeJS.ErrnoException
+    if (code !== 'ENOENT' || path !== bundled) throw error
     throw new Error(`${bundled} is missing: the package is incomplete. From a clone, run \`npm run build\`.`)
   }
-
-  return requireWithCodeCache(bundled).exports as SetupModule
 }
