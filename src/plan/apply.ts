@@ -61,9 +61,15 @@ export async function applyPlan(steps: Step[], options: ApplyOptions): Promise<A
   const touched = steps.flatMap((step) =>
     step.kind === 'write' || step.kind === 'remove' ? [step.path] : [],
   )
-  const dirs = new Set(await Promise.all(touched.map(async (path) => dirname(await resolveLink(path)))))
-  for (const dir of dirs) await removeDeadTemps(dir)
-  const [staging, reading] = await Promise.allSettled([prepareWrites(steps), undoBeforeCommands(steps)])
+  // Where each file lands (through a link), once: its directory is swept, and made for the staged files.
+  const dirOf = new Map(
+    await Promise.all(touched.map(async (path) => [path, dirname(await resolveLink(path))] as const)),
+  )
+  for (const dir of new Set(dirOf.values())) await removeDeadTemps(dir)
+  const [staging, reading] = await Promise.allSettled([
+    prepareWrites(steps, dirOf),
+    undoBeforeCommands(steps),
+  ])
   if (staging.status === 'rejected') throw staging.reason
   const prepared = staging.value
   if (reading.status === 'rejected') {
@@ -117,15 +123,13 @@ interface Staging {
  * step comes: the fsyncs overlap (a setup's seven files in about a third of the time), and a full disk stops the
  * run before anything has changed.
  */
-async function prepareWrites(steps: Step[]): Promise<Staging> {
+async function prepareWrites(steps: Step[], dirOf: Map<string, string>): Promise<Staging> {
   // As root, admin files are written directly too (choosePrivilege), so the trust anchor is staged with the rest.
   const direct = isRoot()
   const writes = steps.filter(
     (step): step is Step & {kind: 'write'} => step.kind === 'write' && (!step.admin || direct),
   )
-  const made = await makeDirs(
-    await Promise.all(writes.map(async (step) => dirname(await resolveLink(step.path)))),
-  )
+  const made = await makeDirs(writes.map((step) => dirOf.get(step.path)!))
   const results = await Promise.allSettled(
     writes.map((step) => stageFile(step.path, step.content, step.mode)),
   )
@@ -134,16 +138,12 @@ async function prepareWrites(steps: Step[]): Promise<Staging> {
     if (result.status === 'fulfilled') files.set(writes[i], result.value)
   const undo = async () => {
     await Promise.all([...files.values()].map((file) => file.discard()))
+    // One that is not empty (a file put back there, another run's) stays, and so do the ones above it.
     for (const dir of made) {
-      // One that is not empty (a file put back there, another run's) stays, and so do the ones above it.
-      if (
-        !(await rmdir(dir).then(
-          () => true,
-          () => false,
-        ))
+      await rmdir(dir).then(
+        () => log('removed %s, made for this run', dir),
+        () => undefined,
       )
-        continue
-      log('removed %s, made for this run', dir)
     }
   }
 
