@@ -29,7 +29,8 @@ export interface LinuxFamily {
   refresh: Array<[string, ...string[]]>
   /**
    * Arguments the refresh needs once an anchor was removed or replaced. Debian's tool reports only new link
-   * names: without --fresh an anchor's links outlive it and its update.d hooks (Java's) never hear it went.
+   * names: without --fresh a removed anchor's links outlive it, and a replaced one gets no new hash link. (Its
+   * update.d hooks, Java's among them, never hear that a local anchor went, with --fresh or without.)
    */
   whenReplaced?: string[]
 }
